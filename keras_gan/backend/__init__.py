@@ -1,0 +1,29 @@
+"""Backend-specific gradient mechanics, chosen once at import time.
+
+Everything else in keras_gan is written once in `keras.ops`. Each backend
+module provides:
+
+- `input_gradients(fn, inputs)`: `(d sum(fn(inputs)) / d inputs, fn(inputs))`,
+  differentiable again so penalties on input gradients can be minimized.
+- `GANTrainer`: a mixin with the `train_step` mechanics (how one loss is
+  differentiated and applied by one optimizer).
+"""
+
+import keras
+
+_BACKEND = keras.backend.backend()
+
+if _BACKEND == "tensorflow":
+    from keras_gan.backend.tensorflow import GANTrainer
+    from keras_gan.backend.tensorflow import input_gradients
+elif _BACKEND == "jax":
+    from keras_gan.backend.jax import GANTrainer
+    from keras_gan.backend.jax import input_gradients
+elif _BACKEND == "torch":
+    from keras_gan.backend.torch import GANTrainer
+    from keras_gan.backend.torch import input_gradients
+else:
+    raise ImportError(
+        "keras_gan supports the `tensorflow`, `jax` and `torch` Keras "
+        f"backends. Received: KERAS_BACKEND={_BACKEND!r}"
+    )

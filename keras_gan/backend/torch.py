@@ -1,0 +1,28 @@
+"""PyTorch mechanics: `backward()` and `torch.autograd.grad`."""
+
+import torch
+
+
+def input_gradients(fn, inputs):
+    if not inputs.requires_grad:
+        inputs = inputs.detach().requires_grad_(True)
+    outputs = fn(inputs)
+    total = outputs.float().sum()
+    (gradients,) = torch.autograd.grad(total, inputs, create_graph=True)
+    return gradients, outputs
+
+
+class GANTrainer:
+    def minimize(self, loss_fn, variables, optimizer):
+        """Runs `loss_fn()` and applies one update of `variables`.
+
+        `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned.
+        """
+        self.zero_grad()
+        loss, aux = loss_fn()
+        optimizer.scale_loss(loss).backward()
+        gradients = [v.value.grad for v in variables]
+        with torch.no_grad():
+            optimizer.apply(gradients, variables)
+        self.zero_grad()
+        return loss.detach(), aux

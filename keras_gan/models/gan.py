@@ -1,0 +1,626 @@
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import backend
+from keras_gan import losses as losses_module
+from keras_gan import penalties as penalties_module
+from keras_gan.models.latent_sampler import LatentSampler
+
+# Keyword arguments of `keras.Model.compile` that a GAN replaces with its own.
+_REPLACED_COMPILE_ARGS = {
+    "optimizer": "d_optimizer` and `g_optimizer",
+    "loss_weights": "penalty",
+    "metrics": "callbacks such as `keras_gan.callbacks.GANQuality`",
+    "weighted_metrics": "callbacks such as `keras_gan.callbacks.GANQuality`",
+}
+
+
+def default_loss():
+    """The loss `GAN.compile` uses when `loss="auto"`.
+
+    The non-saturating loss with R1 on reals (see `default_penalties`) is the
+    recipe that covered all modes of the 8-Gaussian ring benchmark
+    (`benchmarks/default_recipe.py`) most reliably; the README gives numbers.
+    """
+    return losses_module.NonSaturatingLoss()
+
+
+def default_penalties():
+    """The penalties `GAN.compile` uses when `penalty="auto"`."""
+    return [penalties_module.R1Penalty(weight=1.0)]
+
+
+def default_optimizer():
+    """Adam with the DCGAN settings (Radford et al. 2016)."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(backend.GANTrainer, keras.Model):
+    """A generative adversarial network that trains with `fit()`.
+
+    Each `train_step` runs `d_steps` discriminator updates, each with fresh
+    noise and the same real batch, then one generator update. Penalties are
+    added to the discriminator loss. `d_loss` and `g_loss` (the adversarial
+    losses), each penalty, and `loss` (their sum, read by tools such as
+    `keras.callbacks.TerminateOnNaN`) are logged and reset every epoch.
+
+    The training step is assembled from small hooks that subclasses may
+    override one at a time:
+
+    - `sample_noise(batch_size)`: latent vectors.
+    - `unpack_batch(data)`: `(real_samples, labels)` from one dataset batch.
+    - `call_generator(noise, labels, training)` and
+      `call_discriminator(samples, labels, training)`: how the networks are
+      called (the conditional GAN passes labels).
+    - `augment(samples, training)`: applied to everything the discriminator
+      sees when an `augmentation` layer is given.
+    - `compute_discriminator_loss(real, labels, training)` and
+      `compute_generator_loss(real, labels, training)`: the objectives.
+    - `discriminator_step(real, labels)` and `generator_step(real, labels)`:
+      one update each.
+
+    Calling the model on latent vectors returns generated samples; use
+    `generate(num_samples, seed=...)` for NumPy output.
+
+    Args:
+        generator: A Keras model mapping `(batch, latent_dim)` noise to
+            samples.
+        discriminator: A Keras model mapping samples to one logit per sample,
+            shape `(batch, 1)` or `(batch,)`.
+        latent_dim: Size of the latent vectors.
+        latent_distribution: `"normal"` or `"uniform"`. Defaults to
+            `"normal"`.
+        augmentation: Optional `keras.layers.Layer` applied to real and fake
+            samples before the discriminator (for example
+            `keras_gan.augment.DiffAugment`). If it has an `update(real_logits)`
+            method (adaptive augmentation) it is called after every
+            discriminator step. Defaults to `None`.
+        seed: Integer seed of the noise stream. Defaults to `None`.
+        **kwargs: Passed to `keras.Model` (for example `name`).
+
+    Example:
+
+    ```python
+    generator = keras.Sequential([
+        keras.Input((2,)), keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(2),
+    ])
+    discriminator = keras.Sequential([
+        keras.Input((2,)), keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(1),
+    ])
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=2)
+    gan.compile(loss="non_saturating")
+    gan.fit(data, epochs=10)
+    samples = gan.generate(100, seed=0)
+    ```
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        latent_distribution="normal",
+        augmentation=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        _check_type("generator", generator, keras.Model)
+        _check_type("discriminator", discriminator, keras.Model)
+        if augmentation is not None:
+            _check_type("augmentation", augmentation, keras.layers.Layer)
+        if isinstance(latent_dim, bool) or not isinstance(
+            latent_dim, (int, np.integer)
+        ) or latent_dim < 1:
+            raise ValueError(
+                "Invalid value for argument `latent_dim`. Expected a "
+                f"positive integer. Received: latent_dim={latent_dim!r}"
+            )
+        if generator is discriminator:
+            raise ValueError(
+                "Invalid value for argument `discriminator`: it is the same "
+                "model as `generator`. Pass two distinct models."
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.augmentation = augmentation
+        self.seed = seed
+        self.latent_sampler = LatentSampler(
+            self.latent_dim, distribution=latent_distribution, seed=seed
+        )
+        self.ema_generator = None
+        self._check_shared_layers()
+        self.check_networks()
+        self._loss_tracker_total = keras.metrics.Mean(name="loss")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.penalty_trackers = []
+        self.built = True
+
+    # === Network checks ===
+
+    def generator_input_spec(self, batch_size=None):
+        """Symbolic generator inputs, used to check the networks."""
+        return keras.KerasTensor((batch_size, self.latent_dim))
+
+    def discriminator_input_spec(self, samples_spec):
+        """Symbolic discriminator inputs for symbolic samples."""
+        return samples_spec
+
+    def check_networks(self):
+        """Checks that the generator and discriminator fit together.
+
+        Raises:
+            ValueError: if `latent_dim` disagrees with the generator input,
+                the generator output does not match the discriminator input,
+                or the discriminator does not give one logit per sample.
+        """
+        noise_spec = self.generator_input_spec()
+        generator_inputs = getattr(self.generator, "inputs", None)
+        noise_input = _first(generator_inputs)
+        if noise_input is not None and noise_input.shape[-1] not in (
+            None,
+            self.latent_dim,
+        ):
+            raise ValueError(
+                "Invalid value for argument `latent_dim`. It must match the "
+                f"generator's latent input shape {tuple(noise_input.shape)}. "
+                f"Received: latent_dim={self.latent_dim}"
+            )
+        samples_spec = _output_spec(self.generator, noise_spec)
+        discriminator_input = _first(getattr(self.discriminator, "inputs", None))
+        if samples_spec is not None and discriminator_input is not None:
+            if not _shapes_compatible(
+                samples_spec.shape[1:], discriminator_input.shape[1:]
+            ):
+                raise ValueError(
+                    "Invalid value for argument `generator`: its output shape "
+                    f"{tuple(samples_spec.shape)} does not match the "
+                    "discriminator's input shape "
+                    f"{tuple(discriminator_input.shape)}."
+                )
+        if samples_spec is None:
+            return
+        logits_spec = _output_spec(
+            self.discriminator, self.discriminator_input_spec(samples_spec)
+        )
+        if logits_spec is not None and tuple(logits_spec.shape[1:]) not in (
+            (),
+            (1,),
+        ):
+            raise ValueError(
+                "Invalid value for argument `discriminator`. Expected one "
+                "logit per sample, output shape (batch, 1) or (batch,). "
+                f"Received: output shape {tuple(logits_spec.shape)}"
+            )
+
+    def _check_shared_layers(self):
+        generator_ids = {id(v) for v in self.generator.weights}
+        shared = [
+            v.path for v in self.discriminator.weights if id(v) in generator_ids
+        ]
+        if shared:
+            raise ValueError(
+                "Invalid value for argument `discriminator`: it shares "
+                f"variables with the generator ({', '.join(shared[:3])}). "
+                "Each update would move both networks; pass networks with "
+                "separate layers."
+            )
+
+    # === Compile ===
+
+    def compile(
+        self,
+        d_optimizer=None,
+        g_optimizer=None,
+        loss="auto",
+        penalty="auto",
+        d_steps=1,
+        **kwargs,
+    ):
+        """Configures the GAN for training.
+
+        Args:
+            d_optimizer: Discriminator optimizer (instance, name or config).
+                Defaults to `Adam(2e-4, beta_1=0.5)`.
+            g_optimizer: Generator optimizer, a different object from
+                `d_optimizer`. Defaults to `Adam(2e-4, beta_1=0.5)`.
+            loss: A `keras_gan.losses.GANLoss`, a registered name such as
+                `"hinge"`, or `"auto"` for the default recipe (the
+                non-saturating loss). Defaults to `"auto"`.
+            penalty: A `keras_gan.penalties.Penalty`, a list of them, `None`
+                for none, or `"auto"` for the default recipe (R1 with
+                weight 1). Defaults to `"auto"`.
+            d_steps: Discriminator updates per generator update. Defaults
+                to `1`.
+            **kwargs: Passed to `keras.Model.compile`: `run_eagerly`,
+                `jit_compile`, `steps_per_execution`, `auto_scale_loss`.
+        """
+        for name, replacement in _REPLACED_COMPILE_ARGS.items():
+            if name in kwargs:
+                raise ValueError(
+                    f"`GAN.compile` does not take the argument `{name}`; "
+                    f"use `{replacement}` instead. Received: {name}="
+                    f"{kwargs[name]!r}"
+                )
+        if isinstance(d_steps, bool) or not isinstance(
+            d_steps, (int, np.integer)
+        ) or d_steps < 1:
+            raise ValueError(
+                "Invalid value for argument `d_steps`. Expected an integer "
+                f">= 1. Received: d_steps={d_steps!r}"
+            )
+        d_optimizer = _get_optimizer("d_optimizer", d_optimizer)
+        g_optimizer = _get_optimizer("g_optimizer", g_optimizer)
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "Invalid value for argument `g_optimizer`: it is the same "
+                "object as `d_optimizer`. Sharing one optimizer between the "
+                "two networks mixes their slot variables; pass two "
+                "optimizers."
+            )
+        loss_fn = default_loss() if loss == "auto" else losses_module.get(loss)
+        penalties = (
+            default_penalties()
+            if isinstance(penalty, str) and penalty == "auto"
+            else penalties_module.get(penalty)
+        )
+        _check_unique_names(penalties)
+
+        auto_scale_loss = kwargs.pop("auto_scale_loss", True)
+        super().compile(optimizer=None, loss=None, **kwargs)
+        self._gan_compile_config = {
+            "d_optimizer": d_optimizer,
+            "g_optimizer": g_optimizer,
+            "loss": loss_fn,
+            "penalty": penalties,
+            "d_steps": int(d_steps),
+            **kwargs,
+        }
+        self.d_optimizer = _maybe_loss_scale(d_optimizer, self, auto_scale_loss)
+        self.g_optimizer = _maybe_loss_scale(g_optimizer, self, auto_scale_loss)
+        self.loss_fn = loss_fn
+        self.penalties = penalties
+        self.d_steps = int(d_steps)
+        self.penalty_trackers = [
+            keras.metrics.Mean(name=penalty.name) for penalty in penalties
+        ]
+        self._build_optimizers()
+
+    def _build_optimizers(self):
+        # Built now so that `load_model`, `load_weights` and
+        # `BackupAndRestore` can restore the slot variables before training.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        config = dict(self._gan_compile_config)
+        config["penalty"] = [
+            keras.saving.serialize_keras_object(p) for p in config["penalty"]
+        ]
+        for key in ("d_optimizer", "g_optimizer", "loss"):
+            config[key] = keras.saving.serialize_keras_object(config[key])
+        return config
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("d_optimizer", "g_optimizer", "loss"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        config["penalty"] = [
+            keras.saving.deserialize_keras_object(p) for p in config["penalty"]
+        ]
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        return [
+            self._loss_tracker_total,
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            *self.penalty_trackers,
+        ]
+
+    # === Hooks ===
+
+    def call(self, inputs, training=False):
+        return self.call_generator(inputs, None, training=training)
+
+    def sample_noise(self, batch_size):
+        """Returns `(batch_size, latent_dim)` latent vectors."""
+        return self.latent_sampler.sample(batch_size)
+
+    def unpack_batch(self, data):
+        """Returns `(real_samples, labels)`; labels are `None` here."""
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return _check_real_samples(x), None
+
+    def call_generator(self, noise, labels=None, training=False):
+        return self.generator(noise, training=training)
+
+    def call_discriminator(self, samples, labels=None, training=False):
+        """Discriminator logits as float32, shape `(batch,)`."""
+        logits = self.discriminator(samples, training=training)
+        return ops.reshape(ops.cast(logits, "float32"), (-1,))
+
+    def augment(self, samples, training=True):
+        if self.augmentation is None:
+            return samples
+        return self.augmentation(samples, training=training)
+
+    def judge(self, samples, labels=None, training=True):
+        """Discriminator logits of (augmented) samples."""
+        samples = self.augment(samples, training=training)
+        return self.call_discriminator(samples, labels, training=training)
+
+    def generate_fake(self, batch_size, labels=None, training=True):
+        noise = self.sample_noise(batch_size)
+        return self.call_generator(noise, labels, training=training)
+
+    def compute_discriminator_loss(self, real, labels=None, training=True):
+        """Returns `(total_loss, terms, real_logits)` of one discriminator step.
+
+        `terms` maps `"d_loss"` and each penalty name to its value.
+        """
+        batch_size = ops.shape(real)[0]
+        fake = ops.stop_gradient(
+            self.generate_fake(batch_size, labels, training=training)
+        )
+        real_logits = self.judge(real, labels, training=training)
+        fake_logits = self.judge(fake, labels, training=training)
+        adversarial = self.loss_fn.discriminator_loss(real_logits, fake_logits)
+        terms = {"d_loss": adversarial}
+        step = self.d_optimizer.iterations
+
+        def discriminator(samples):
+            return self.judge(samples, labels, training=training)
+
+        for penalty in self.penalties:
+            terms[penalty.name] = penalty(
+                discriminator,
+                real,
+                fake,
+                step=step,
+                seed=self.latent_sampler.seed_generator,
+            )
+        total = adversarial
+        for penalty in self.penalties:
+            total = total + terms[penalty.name]
+        return total, terms, real_logits
+
+    def compute_generator_loss(self, real, labels=None, training=True):
+        """Returns the generator loss of one generator step."""
+        batch_size = ops.shape(real)[0]
+        fake = self.generate_fake(batch_size, labels, training=training)
+        fake_logits = self.judge(fake, labels, training=training)
+        real_logits = None
+        if self.loss_fn.uses_real_logits_for_generator:
+            real_logits = self.judge(real, labels, training=training)
+        return self.loss_fn.generator_loss(fake_logits, real_logits)
+
+    def discriminator_step(self, real, labels=None):
+        """One discriminator update; returns its `terms` dict."""
+
+        def loss_fn():
+            total, terms, real_logits = self.compute_discriminator_loss(
+                real, labels
+            )
+            return total, (terms, real_logits)
+
+        _, (terms, real_logits) = self.minimize(
+            loss_fn, self.discriminator.trainable_variables, self.d_optimizer
+        )
+        if hasattr(self.augmentation, "update"):
+            self.augmentation.update(real_logits)
+        return terms
+
+    def generator_step(self, real, labels=None):
+        """One generator update; returns the generator loss."""
+
+        def loss_fn():
+            return self.compute_generator_loss(real, labels), None
+
+        g_loss, _ = self.minimize(
+            loss_fn, self.generator.trainable_variables, self.g_optimizer
+        )
+        return g_loss
+
+    # === Training and evaluation ===
+
+    def train_step(self, data):
+        real, labels = self.unpack_batch(data)
+        for _ in range(self.d_steps):
+            terms = self.discriminator_step(real, labels)
+            self.update_discriminator_metrics(terms)
+        g_loss = self.generator_step(real, labels)
+        self.g_loss_tracker.update_state(g_loss)
+        self._loss_tracker_total.update_state(_sum_terms(terms) + g_loss)
+        return self.get_logs()
+
+    def test_step(self, data):
+        real, labels = self.unpack_batch(data)
+        _, terms, _ = self.compute_discriminator_loss(
+            real, labels, training=False
+        )
+        self.update_discriminator_metrics(terms)
+        g_loss = self.compute_generator_loss(real, labels, training=False)
+        self.g_loss_tracker.update_state(g_loss)
+        self._loss_tracker_total.update_state(_sum_terms(terms) + g_loss)
+        return self.get_logs()
+
+    def update_discriminator_metrics(self, terms):
+        self.d_loss_tracker.update_state(terms["d_loss"])
+        for penalty, tracker in zip(self.penalties, self.penalty_trackers):
+            tracker.update_state(terms[penalty.name])
+
+    def get_logs(self):
+        """The logged values: every tracker's result, plus extra state."""
+        logs = {metric.name: metric.result() for metric in self.metrics}
+        probability = getattr(self.augmentation, "probability", None)
+        if probability is not None:
+            logs["aug_p"] = ops.convert_to_tensor(probability)
+        return logs
+
+    # === Sampling ===
+
+    @property
+    def sampling_generator(self):
+        """The generator used for sampling: the EMA copy when there is one."""
+        return self.ema_generator or self.generator
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        """Generates samples as a NumPy array.
+
+        Args:
+            num_samples: Number of samples.
+            seed: Integer seed; the same seed gives the same samples. `None`
+                draws from the model's noise stream. Defaults to `None`.
+            batch_size: Samples generated per generator call.
+                Defaults to `256`.
+
+        Returns:
+            NumPy array of `num_samples` samples, in the generator's output
+            range (for the bundled image builders, `[-1, 1]`).
+        """
+        noise = self.noise_for_generation(num_samples, seed)
+        return self._predict_in_batches(noise, None, batch_size)
+
+    def noise_for_generation(self, num_samples, seed=None):
+        shape = (int(num_samples), self.latent_dim)
+        if seed is None:
+            return self.latent_sampler.sample(int(num_samples))
+        if self.latent_sampler.distribution == "uniform":
+            return keras.random.uniform(shape, -1.0, 1.0, seed=seed)
+        return keras.random.normal(shape, seed=seed)
+
+    def _predict_in_batches(self, noise, labels, batch_size):
+        generator = self.sampling_generator
+        outputs = []
+        num_samples = int(ops.shape(noise)[0])
+        for start in range(0, num_samples, batch_size):
+            batch_noise = noise[start : start + batch_size]
+            batch_labels = None if labels is None else labels[start : start + batch_size]
+            samples = self._generator_inputs(generator, batch_noise, batch_labels)
+            outputs.append(ops.convert_to_numpy(samples))
+        return np.concatenate(outputs, axis=0)
+
+    def _generator_inputs(self, generator, noise, labels):
+        return generator(noise, training=False)
+
+    # === Config ===
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(
+                    self.discriminator
+                ),
+                "latent_dim": self.latent_dim,
+                "latent_distribution": self.latent_sampler.distribution,
+                "augmentation": keras.saving.serialize_keras_object(
+                    self.augmentation
+                ),
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator", "augmentation"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def _check_type(argument, value, expected):
+    if not isinstance(value, expected):
+        raise ValueError(
+            f"Invalid value for argument `{argument}`. Expected a "
+            f"`{expected.__module__.split('.')[0]}.{expected.__name__}`. "
+            f"Received: {argument}={value!r}"
+        )
+
+
+def _first(tensors):
+    if not tensors:
+        return None
+    return tensors[0]
+
+
+def _output_spec(model, input_spec):
+    """The symbolic output of `model`, or None if it can't be inferred."""
+    try:
+        return model.compute_output_spec(input_spec)
+    except ValueError:
+        raise
+    except Exception:
+        return None
+
+
+def _shapes_compatible(shape_a, shape_b):
+    if len(shape_a) != len(shape_b):
+        return False
+    return all(a is None or b is None or a == b for a, b in zip(shape_a, shape_b))
+
+
+def _check_real_samples(x):
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    if "float" not in dtype:
+        raise ValueError(
+            "Invalid dtype of the real samples. Expected floating point data "
+            "in the generator's output range (for images, [-1, 1] or "
+            f"[0, 1]); scale them first, e.g. `x / 127.5 - 1`. Received: "
+            f"dtype={dtype}"
+        )
+    return x
+
+
+def _get_optimizer(argument, identifier):
+    if identifier is None:
+        return default_optimizer()
+    try:
+        return keras.optimizers.get(identifier)
+    except ValueError as error:
+        raise ValueError(
+            f"Invalid value for argument `{argument}`. Expected a Keras "
+            f"optimizer, name or config. Received: {argument}={identifier!r}"
+        ) from error
+
+
+def _maybe_loss_scale(optimizer, model, auto_scale_loss):
+    if (
+        auto_scale_loss
+        and model.dtype_policy.name == "mixed_float16"
+        and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+    ):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _check_unique_names(penalties):
+    names = [penalty.name for penalty in penalties]
+    reserved = {"loss", "d_loss", "g_loss", "aug_p"}
+    for name in names:
+        if names.count(name) > 1 or name in reserved:
+            raise ValueError(
+                "Invalid value for argument `penalty`. Each penalty needs a "
+                f"unique log name not in {sorted(reserved)}. Received names: "
+                f"{names}"
+            )
+
+
+def _sum_terms(terms):
+    total = 0.0
+    for value in terms.values():
+        total = total + value
+    return total
