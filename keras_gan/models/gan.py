@@ -6,6 +6,7 @@ from keras_gan import backend
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
 from keras_gan.models.latent_sampler import LatentSampler
+from keras_gan.models.optimizer_group import OptimizerGroup
 
 # Keyword arguments of `keras.Model.compile` that a GAN replaces with its own.
 _REPLACED_COMPILE_ARGS = {
@@ -284,6 +285,7 @@ class GAN(backend.GANTrainer, keras.Model):
         }
         self.d_optimizer = _maybe_loss_scale(d_optimizer, self, auto_scale_loss)
         self.g_optimizer = _maybe_loss_scale(g_optimizer, self, auto_scale_loss)
+        self.optimizer = OptimizerGroup(self.d_optimizer, self.g_optimizer)
         self.loss_fn = loss_fn
         self.penalties = penalties
         self.d_steps = int(d_steps)

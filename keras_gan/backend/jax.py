@@ -1,0 +1,121 @@
+"""JAX mechanics: a stateless step built from the same stateful hooks.
+
+Keras' JAX trainer calls `train_step(state, data)` and expects
+`(logs, new_state)`. The GAN writes its step once, statefully, as
+`train_step(data)`. Here that step runs inside a `keras.StatelessScope` that
+maps every model, optimizer and metric variable to its value in `state`:
+variable reads see the state, and every `assign` (optimizer updates,
+batch-norm statistics, seed generators, metrics) is recorded in the scope,
+from which the new state is read back. Gradients come from `jax.grad` over
+the trainable values only.
+"""
+
+import jax
+import jax.numpy as jnp
+import keras
+from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+
+def input_gradients(fn, inputs):
+    def total(x):
+        outputs = fn(x)
+        return jnp.sum(outputs.astype("float32")), outputs
+
+    gradients, outputs = jax.grad(total, has_aux=True)(inputs)
+    return gradients, outputs
+
+
+def _scope_with(mapping):
+    scope = keras.StatelessScope()
+    scope.state_mapping = mapping
+    return scope
+
+
+def _run_stateless(variable_groups, state, step, data):
+    """Runs `step(data)` with `variable_groups` bound to `state`."""
+    mapping = {}
+    for variables, values in zip(variable_groups, state):
+        for variable, value in zip(variables, values):
+            mapping[id(variable)] = value
+    with _scope_with(mapping) as scope:
+        logs = step(data)
+    new_state = tuple(
+        [scope.get_current_value(v) for v in variables]
+        for variables in variable_groups
+    )
+    return logs, new_state
+
+
+class GANTrainer:
+    def minimize(self, loss_fn, variables, optimizer):
+        """Runs `loss_fn()` and applies one update of `variables`.
+
+        `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned. Must run
+        inside the stateless scope set up by the train/test function.
+        """
+        outer = get_stateless_scope()
+        values = [v.value for v in variables]
+
+        def scaled_loss(trainable_values):
+            mapping = dict(outer.state_mapping)
+            for variable, value in zip(variables, trainable_values):
+                mapping[id(variable)] = value
+            before = dict(mapping)
+            with _scope_with(mapping):
+                loss, aux = loss_fn()
+                scaled = optimizer.scale_loss(loss)
+            updates = {
+                key: value
+                for key, value in mapping.items()
+                if before.get(key) is not value
+            }
+            return scaled, (loss, aux, updates)
+
+        gradients, (loss, aux, updates) = jax.grad(scaled_loss, has_aux=True)(
+            values
+        )
+        outer.state_mapping.update(updates)
+        optimizer.apply(gradients, variables)
+        return loss, aux
+
+    def _train_state_variables(self):
+        return (
+            self.trainable_variables,
+            self.non_trainable_variables,
+            self.optimizer.variables,
+            self.metrics_variables,
+        )
+
+    def _test_state_variables(self):
+        return (
+            self.trainable_variables,
+            self.non_trainable_variables,
+            self.metrics_variables,
+        )
+
+    def make_train_function(self, force=False):
+        step = type(self).train_step.__get__(self)
+
+        def stateless_train_step(state, data):
+            return _run_stateless(
+                self._train_state_variables(), state, step, data
+            )
+
+        self._with_step("train_step", stateless_train_step, force, super().make_train_function)
+
+    def make_test_function(self, force=False):
+        step = type(self).test_step.__get__(self)
+
+        def stateless_test_step(state, data):
+            return _run_stateless(self._test_state_variables(), state, step, data)
+
+        self._with_step("test_step", stateless_test_step, force, super().make_test_function)
+
+    def _with_step(self, name, stateless_step, force, make_function):
+        # Keras' JAX trainer compiles `self.<name>`; show it the stateless
+        # wrapper while it builds the function.
+        object.__setattr__(self, name, stateless_step)
+        try:
+            make_function(force=force)
+        finally:
+            object.__delattr__(self, name)

@@ -1,0 +1,29 @@
+class OptimizerGroup:
+    """The discriminator and generator optimizers seen as `model.optimizer`.
+
+    Keras trainers and callbacks read `model.optimizer`: its `variables` (the
+    JAX training state), `built`, `iterations` (TensorBoard) and, for
+    learning-rate callbacks such as `LearningRateScheduler` and
+    `ReduceLROnPlateau`, `optimizers`, which they adjust one by one. The
+    optimizers themselves are saved as the model's `d_optimizer` and
+    `g_optimizer`.
+    """
+
+    def __init__(self, d_optimizer, g_optimizer):
+        self.optimizers = [d_optimizer, g_optimizer]
+
+    @property
+    def variables(self):
+        return [v for opt in self.optimizers for v in opt.variables]
+
+    @property
+    def built(self):
+        return all(opt.built for opt in self.optimizers)
+
+    @property
+    def iterations(self):
+        """Generator updates, one per training step."""
+        return self.optimizers[1].iterations
+
+    def __bool__(self):
+        return True
