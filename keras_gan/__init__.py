@@ -1,6 +1,8 @@
 """keras_gan: generative adversarial networks for Keras 3."""
 
+from keras_gan import augment
 from keras_gan import losses
+from keras_gan import models
 from keras_gan import penalties
 from keras_gan.models.gan import GAN
 from keras_gan.version import __version__

@@ -56,13 +56,13 @@ def mlp(input_dim, output_dim, hidden=32, name=None):
     )
 
 
-def make_gan(latent_dim=2, data_dim=2, seed=0, **kwargs):
+def make_gan(latent_dim=2, data_dim=2, seed=0, cls=None, **kwargs):
     import keras_gan
 
     keras.utils.set_random_seed(seed)
     generator = mlp(latent_dim, data_dim, name="generator")
     discriminator = mlp(data_dim, 1, name="discriminator")
-    return keras_gan.GAN(
+    return (cls or keras_gan.GAN)(
         generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs
     )
 

@@ -44,8 +44,8 @@ def test_logs_are_reset_every_epoch():
     gan.compile(penalty=None)
     gan.fit(gaussian_data(256), epochs=2, batch_size=64, verbose=0)
     # Mean trackers hold only the last epoch's 4 steps.
-    assert float(to_numpy(gan.d_loss_tracker.count)) == 4
-    assert float(to_numpy(gan.g_loss_tracker.count)) == 4
+    assert float(to_numpy(gan.loss_trackers["d_loss"].count)) == 4
+    assert float(to_numpy(gan.loss_trackers["g_loss"].count)) == 4
 
 
 @pytest.mark.parametrize("d_steps", [1, 3])
@@ -56,7 +56,7 @@ def test_d_steps_updates_per_generator_update(d_steps):
     assert int(to_numpy(gan.g_optimizer.iterations)) == 4
     assert int(to_numpy(gan.d_optimizer.iterations)) == 4 * d_steps
     # Each discriminator step logs its loss.
-    assert float(to_numpy(gan.d_loss_tracker.count)) == 4 * d_steps
+    assert float(to_numpy(gan.loss_trackers["d_loss"].count)) == 4 * d_steps
 
 
 def test_evaluate_reports_losses_without_updating():

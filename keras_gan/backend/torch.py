@@ -4,11 +4,17 @@ import torch
 
 
 def input_gradients(fn, inputs):
-    if not inputs.requires_grad:
-        inputs = inputs.detach().requires_grad_(True)
-    outputs = fn(inputs)
-    total = outputs.float().sum()
-    (gradients,) = torch.autograd.grad(total, inputs, create_graph=True)
+    # Second-order graph only when training; gradients also under
+    # `torch.no_grad()`, as in Keras' `test_step`.
+    create_graph = torch.is_grad_enabled()
+    with torch.enable_grad():
+        if not inputs.requires_grad:
+            inputs = inputs.detach().requires_grad_(True)
+        outputs = fn(inputs)
+        total = outputs.float().sum()
+        (gradients,) = torch.autograd.grad(
+            total, inputs, create_graph=create_graph
+        )
     return gradients, outputs
 
 

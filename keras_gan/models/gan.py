@@ -6,6 +6,7 @@ from keras_gan import backend
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
 from keras_gan.models.latent_sampler import LatentSampler
+from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
 
 # Keyword arguments of `keras.Model.compile` that a GAN replaces with its own.
@@ -137,10 +138,7 @@ class GAN(backend.GANTrainer, keras.Model):
         self.ema_generator = None
         self._check_shared_layers()
         self.check_networks()
-        self._loss_tracker_total = keras.metrics.Mean(name="loss")
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.penalty_trackers = []
+        self.loss_trackers = LossTrackers(["loss", "d_loss", "g_loss"])
         self.built = True
 
     # === Network checks ===
@@ -289,9 +287,9 @@ class GAN(backend.GANTrainer, keras.Model):
         self.loss_fn = loss_fn
         self.penalties = penalties
         self.d_steps = int(d_steps)
-        self.penalty_trackers = [
-            keras.metrics.Mean(name=penalty.name) for penalty in penalties
-        ]
+        self.loss_trackers = LossTrackers(
+            ["loss", "d_loss", "g_loss"] + [p.name for p in penalties]
+        )
         self._build_optimizers()
 
     def _build_optimizers(self):
@@ -322,12 +320,7 @@ class GAN(backend.GANTrainer, keras.Model):
 
     @property
     def metrics(self):
-        return [
-            self._loss_tracker_total,
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            *self.penalty_trackers,
-        ]
+        return [self.loss_trackers]
 
     # === Hooks ===
 
@@ -439,10 +432,9 @@ class GAN(backend.GANTrainer, keras.Model):
         real, labels = self.unpack_batch(data)
         for _ in range(self.d_steps):
             terms = self.discriminator_step(real, labels)
-            self.update_discriminator_metrics(terms)
+            self.loss_trackers.update_state(terms)
         g_loss = self.generator_step(real, labels)
-        self.g_loss_tracker.update_state(g_loss)
-        self._loss_tracker_total.update_state(_sum_terms(terms) + g_loss)
+        self.update_generator_metrics(g_loss, terms)
         return self.get_logs()
 
     def test_step(self, data):
@@ -450,20 +442,20 @@ class GAN(backend.GANTrainer, keras.Model):
         _, terms, _ = self.compute_discriminator_loss(
             real, labels, training=False
         )
-        self.update_discriminator_metrics(terms)
+        self.loss_trackers.update_state(terms)
         g_loss = self.compute_generator_loss(real, labels, training=False)
-        self.g_loss_tracker.update_state(g_loss)
-        self._loss_tracker_total.update_state(_sum_terms(terms) + g_loss)
+        self.update_generator_metrics(g_loss, terms)
         return self.get_logs()
 
-    def update_discriminator_metrics(self, terms):
-        self.d_loss_tracker.update_state(terms["d_loss"])
-        for penalty, tracker in zip(self.penalties, self.penalty_trackers):
-            tracker.update_state(terms[penalty.name])
+    def update_generator_metrics(self, g_loss, d_terms):
+        total = g_loss
+        for value in d_terms.values():
+            total = total + value
+        self.loss_trackers.update_state({"g_loss": g_loss, "loss": total})
 
     def get_logs(self):
         """The logged values: every tracker's result, plus extra state."""
-        logs = {metric.name: metric.result() for metric in self.metrics}
+        logs = self.get_metrics_result()
         probability = getattr(self.augmentation, "probability", None)
         if probability is not None:
             logs["aug_p"] = ops.convert_to_tensor(probability)
@@ -619,10 +611,3 @@ def _check_unique_names(penalties):
                 f"unique log name not in {sorted(reserved)}. Received names: "
                 f"{names}"
             )
-
-
-def _sum_terms(terms):
-    total = 0.0
-    for value in terms.values():
-        total = total + value
-    return total

@@ -1,0 +1,48 @@
+import keras
+
+try:  # Lets `ModelCheckpoint`/`EarlyStopping(mode="auto")` see the direction.
+    from keras.src.trainers.compile_utils import MetricsList as _Base
+except ImportError:  # pragma: no cover - other Keras layouts
+    _Base = keras.metrics.Metric
+
+
+class LossTrackers(_Base):
+    """Running means of the logged losses, reset every epoch.
+
+    Keras callbacks in `mode="auto"` (for example
+    `EarlyStopping(monitor="g_loss")`) infer whether a value should go down
+    from the metrics of the model; every tracker here declares "down".
+
+    Args:
+        names: Names of the tracked values, e.g. `["loss", "d_loss"]`.
+    """
+
+    def __init__(self, names, name="gan_losses"):
+        trackers = []
+        for tracker_name in names:
+            tracker = keras.metrics.Mean(name=tracker_name)
+            tracker._direction = "down"
+            trackers.append(tracker)
+        if _Base is keras.metrics.Metric:  # pragma: no cover
+            super().__init__(name=name)
+            self.metrics = trackers
+        else:
+            super().__init__(trackers, name=name)
+
+    def __getitem__(self, tracker_name):
+        for tracker in self.metrics:
+            if tracker.name == tracker_name:
+                return tracker
+        raise KeyError(tracker_name)
+
+    def update_state(self, values):
+        """Adds `values`, a dict of tracker name to scalar."""
+        for tracker_name, value in values.items():
+            self[tracker_name].update_state(value)
+
+    def reset_state(self):
+        for tracker in self.metrics:
+            tracker.reset_state()
+
+    def result(self):
+        return {tracker.name: tracker.result() for tracker in self.metrics}
