@@ -4,5 +4,6 @@ from keras_gan import augment
 from keras_gan import losses
 from keras_gan import models
 from keras_gan import penalties
+from keras_gan.models.conditional_gan import ConditionalGAN
 from keras_gan.models.gan import GAN
 from keras_gan.version import __version__

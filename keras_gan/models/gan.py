@@ -336,8 +336,10 @@ class GAN(backend.GANTrainer, keras.Model):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         return _check_real_samples(x), None
 
-    def call_generator(self, noise, labels=None, training=False):
-        return self.generator(noise, training=training)
+    def call_generator(self, noise, labels=None, training=False, generator=None):
+        """Generated samples; `generator` defaults to `self.generator`."""
+        generator = generator or self.generator
+        return generator(noise, training=training)
 
     def call_discriminator(self, samples, labels=None, training=False):
         """Discriminator logits as float32, shape `(batch,)`."""
@@ -486,9 +488,8 @@ class GAN(backend.GANTrainer, keras.Model):
         return self._predict_in_batches(noise, None, batch_size)
 
     def noise_for_generation(self, num_samples, seed=None):
+        """Noise for `generate`; never advances the training noise stream."""
         shape = (int(num_samples), self.latent_dim)
-        if seed is None:
-            return self.latent_sampler.sample(int(num_samples))
         if self.latent_sampler.distribution == "uniform":
             return keras.random.uniform(shape, -1.0, 1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)
@@ -499,13 +500,16 @@ class GAN(backend.GANTrainer, keras.Model):
         num_samples = int(ops.shape(noise)[0])
         for start in range(0, num_samples, batch_size):
             batch_noise = noise[start : start + batch_size]
-            batch_labels = None if labels is None else labels[start : start + batch_size]
-            samples = self._generator_inputs(generator, batch_noise, batch_labels)
+            batch_labels = None
+            if labels is not None:
+                batch_labels = ops.convert_to_tensor(
+                    labels[start : start + batch_size]
+                )
+            samples = self.call_generator(
+                batch_noise, batch_labels, training=False, generator=generator
+            )
             outputs.append(ops.convert_to_numpy(samples))
         return np.concatenate(outputs, axis=0)
-
-    def _generator_inputs(self, generator, noise, labels):
-        return generator(noise, training=False)
 
     # === Config ===
 
