@@ -1,6 +1,7 @@
 """keras_gan: generative adversarial networks for Keras 3."""
 
 from keras_gan import augment
+from keras_gan import callbacks
 from keras_gan import losses
 from keras_gan import models
 from keras_gan import penalties

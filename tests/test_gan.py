@@ -156,7 +156,7 @@ def test_save_load_round_trip_and_continued_training(tmp_keras_path):
     assert loaded.d_steps == 2
     assert type(loaded.loss_fn) is keras_gan.losses.HingeLoss
     assert loaded.penalties[0].interval == 2
-    assert type(loaded.g_optimizer) is keras.optimizers.RMSprop
+    assert isinstance(loaded.g_optimizer, keras.optimizers.RMSprop)
     np.testing.assert_array_equal(loaded.generate(8, seed=3), gan.generate(8, seed=3))
     # Slot variables and step counters came back.
     assert_weights_equal(

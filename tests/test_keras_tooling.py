@@ -76,20 +76,24 @@ def test_model_checkpoint_weights_only_with_monitor(tmp_path):
 
 def test_backup_and_restore_resumes_exactly_at_epoch_boundary(tmp_path):
     backup = str(tmp_path / "backup")
+
+    def callbacks():
+        return [
+            keras.callbacks.BackupAndRestore(backup),
+            keras_gan.callbacks.GeneratorEMA(decay=0.9),
+        ]
+
     reference = compiled_gan()
-    reference.fit(X, epochs=3, **FIT)
+    reference.fit(X, epochs=3, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)], **FIT)
 
     interrupted = compiled_gan()
     with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(
-            X,
-            epochs=3,
-            callbacks=[keras.callbacks.BackupAndRestore(backup), InterruptAt(epoch=1)],
-            **FIT,
-        )
+        interrupted.fit(X, epochs=3, callbacks=callbacks() + [InterruptAt(epoch=1)], **FIT)
     # A new process would build a new model: other initial weights.
     resumed = compiled_gan(seed=7)
-    resumed.fit(X, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(backup)], **FIT)
+    resumed.fit(X, epochs=3, callbacks=callbacks(), **FIT)
+    # Networks, EMA generator and noise stream state all match.
+    assert len(weights_of(resumed)) > len(weights_of(resumed.generator)) * 2
     assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)
     assert_weights_equal(
         [to_numpy(v) for v in reference.optimizer.variables],

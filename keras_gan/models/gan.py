@@ -80,6 +80,10 @@ class GAN(backend.GANTrainer, keras.Model):
             method (adaptive augmentation) it is called after every
             discriminator step. Defaults to `None`.
         seed: Integer seed of the noise stream. Defaults to `None`.
+        ema: Optional dict of `enable_ema` arguments, e.g.
+            `{"decay": 0.999}`, to keep an exponential moving average of the
+            generator. Usually set by the `keras_gan.callbacks.GeneratorEMA`
+            callback instead. Defaults to `None`.
         **kwargs: Passed to `keras.Model` (for example `name`).
 
     Example:
@@ -108,6 +112,7 @@ class GAN(backend.GANTrainer, keras.Model):
         latent_distribution="normal",
         augmentation=None,
         seed=None,
+        ema=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -136,9 +141,12 @@ class GAN(backend.GANTrainer, keras.Model):
             self.latent_dim, distribution=latent_distribution, seed=seed
         )
         self.ema_generator = None
+        self.ema_config = None
         self._check_shared_layers()
         self.check_networks()
         self.loss_trackers = LossTrackers(["loss", "d_loss", "g_loss"])
+        if ema is not None:
+            self.enable_ema(**ema)
         self.built = True
 
     # === Network checks ===
@@ -436,6 +444,7 @@ class GAN(backend.GANTrainer, keras.Model):
             terms = self.discriminator_step(real, labels)
             self.loss_trackers.update_state(terms)
         g_loss = self.generator_step(real, labels)
+        self.update_ema()
         self.update_generator_metrics(g_loss, terms)
         return self.get_logs()
 
@@ -462,6 +471,70 @@ class GAN(backend.GANTrainer, keras.Model):
         if probability is not None:
             logs["aug_p"] = ops.convert_to_tensor(probability)
         return logs
+
+    # === Generator EMA ===
+
+    def enable_ema(self, decay=0.999, start=0, warmup=0):
+        """Keeps an exponential moving average (EMA) of the generator.
+
+        After every generator update `ema = d * ema + (1 - d) * weights` for
+        trainable weights; other state such as batch-norm statistics is
+        copied. Before step `start` the EMA copies the generator; then the
+        decay ramps linearly from 0 to `decay` over `warmup` steps. The EMA
+        generator is used by `generate()` and the sampling and quality
+        callbacks, and is saved with the model.
+
+        Args:
+            decay: EMA decay in [0, 1). Defaults to `0.999`.
+            start: Generator step at which averaging starts. Defaults to `0`.
+            warmup: Steps over which the decay ramps up. Defaults to `0`.
+        """
+        if isinstance(decay, bool) or not 0.0 <= float(decay) < 1.0:
+            raise ValueError(
+                "Invalid value for argument `decay`. Expected a number in "
+                f"[0, 1). Received: decay={decay!r}"
+            )
+        for name, value in (("start", start), ("warmup", warmup)):
+            if isinstance(value, bool) or not isinstance(
+                value, (int, np.integer)
+            ) or value < 0:
+                raise ValueError(
+                    f"Invalid value for argument `{name}`. Expected an "
+                    f"integer >= 0. Received: {name}={value!r}"
+                )
+        config = {"decay": float(decay), "start": int(start), "warmup": int(warmup)}
+        if config == self.ema_config:
+            return
+        if self.ema_generator is None:
+            self.ema_generator = keras.models.clone_model(self.generator)
+            self.ema_generator.set_weights(self.generator.get_weights())
+            self.ema_generator.trainable = False
+        self.ema_config = config
+        # The compiled step reads the EMA settings: rebuild it.
+        self.train_function = None
+
+    def ema_decay_at(self, step):
+        """The decay used at generator step `step` (a tensor)."""
+        step = ops.cast(step, "float32") - self.ema_config["start"]
+        decay = self.ema_config["decay"]
+        if self.ema_config["warmup"] > 0:
+            decay = decay * ops.clip(step / self.ema_config["warmup"], 0.0, 1.0)
+        return ops.where(step < 0, 0.0, decay)
+
+    def update_ema(self):
+        """One EMA update after a generator step; no-op without EMA."""
+        if self.ema_generator is None:
+            return
+        decay = self.ema_decay_at(self.g_optimizer.iterations)
+        for average, weight in zip(
+            self.ema_generator.weights, self.generator.weights
+        ):
+            value = ops.cast(weight, average.dtype)
+            if weight.trainable:
+                value = value + ops.cast(decay, average.dtype) * (
+                    average - value
+                )
+            average.assign(value)
 
     # === Sampling ===
 
@@ -527,6 +600,7 @@ class GAN(backend.GANTrainer, keras.Model):
                     self.augmentation
                 ),
                 "seed": self.seed,
+                "ema": self.ema_config,
             }
         )
         return config

@@ -1,0 +1,1 @@
+from keras_gan.callbacks.generator_ema import GeneratorEMA

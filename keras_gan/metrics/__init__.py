@@ -1,0 +1,36 @@
+"""Sample-quality metrics for generative models, on any Keras backend.
+
+All of them compare feature vectors (e.g. Inception-v3 pool features) of
+real and generated samples:
+
+- `frechet_distance` / `FrechetDistance`: FID (Heusel et al. 2017).
+- `kernel_distance` / `KernelDistance`: KID (Bińkowski et al. 2018).
+- `precision_recall` / `PrecisionRecall`: improved precision and recall
+  (Kynkäänniemi et al. 2019).
+- `density_coverage` / `DensityCoverage`: density and coverage (Naeem et
+  al. 2020).
+
+The functions take whole feature sets and run eagerly; the
+`keras.metrics.Metric` classes accumulate batches via
+`update_state(real_features, fake_features)`.
+"""
+
+from keras_gan.metrics.density_coverage import DensityCoverage
+from keras_gan.metrics.density_coverage import density_coverage
+from keras_gan.metrics.frechet import FrechetDistance
+from keras_gan.metrics.frechet import frechet_distance
+from keras_gan.metrics.kernel import KernelDistance
+from keras_gan.metrics.kernel import kernel_distance
+from keras_gan.metrics.precision_recall import PrecisionRecall
+from keras_gan.metrics.precision_recall import precision_recall
+
+__all__ = [
+    "DensityCoverage",
+    "FrechetDistance",
+    "KernelDistance",
+    "PrecisionRecall",
+    "density_coverage",
+    "frechet_distance",
+    "kernel_distance",
+    "precision_recall",
+]
