@@ -11,6 +11,7 @@ its average strength is unchanged, and is zero on the other steps.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_gan import backend
@@ -32,7 +33,7 @@ class Penalty:
     """
 
     def __init__(self, weight=1.0, interval=1, name=None):
-        if not isinstance(weight, (int, float)) or weight < 0:
+        if not _is_number(weight) or weight < 0:
             raise ValueError(
                 "Invalid value for argument `weight`. Expected a "
                 f"non-negative number. Received: weight={weight!r}"
@@ -52,6 +53,9 @@ class Penalty:
     def __call__(
         self, discriminator, real_samples, fake_samples, step=0, seed=None
     ):
+        real_samples = ops.convert_to_tensor(real_samples)
+        fake_samples = ops.convert_to_tensor(fake_samples)
+
         def weighted():
             value = self.compute(discriminator, real_samples, fake_samples, seed)
             return ops.cast(value, "float32") * (self.weight * self.interval)
@@ -65,7 +69,11 @@ class Penalty:
         )
 
     def get_config(self):
-        return {"weight": self.weight, "interval": self.interval, "name": self.name}
+        return {
+            "weight": self.weight,
+            "interval": self.interval,
+            "name": self.name,
+        }
 
     @classmethod
     def from_config(cls, config):
@@ -76,10 +84,17 @@ class Penalty:
         return f"{self.__class__.__name__}({args})"
 
 
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not (
+        isinstance(value, bool)
+    )
+
+
 def squared_gradient_norm(discriminator, samples):
     """Per-sample `||d sum(D(x)) / dx||^2`, shape `(batch,)`."""
     gradients, _ = backend.input_gradients(discriminator, samples)
-    gradients = ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0], -1))
+    batch_size = ops.shape(gradients)[0]
+    gradients = ops.reshape(ops.cast(gradients, "float32"), (batch_size, -1))
     return ops.sum(ops.square(gradients), axis=-1)
 
 

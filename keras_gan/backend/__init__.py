@@ -5,6 +5,9 @@ module provides:
 
 - `input_gradients(fn, inputs)`: `(d sum(fn(inputs)) / d inputs, fn(inputs))`,
   differentiable again so penalties on input gradients can be minimized.
+- `replica_context()`: `(replica index, number of replicas)` inside a
+  `tf.distribute` replica, `(0, 1)` elsewhere.
+- `prepare_logs(logs)`: the step's logs in the form the trainer reduces.
 - `GANTrainer`: a mixin with the `train_step` mechanics (how one loss is
   differentiated and applied by one optimizer).
 """
@@ -16,12 +19,18 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import GANTrainer
     from keras_gan.backend.tensorflow import input_gradients
+    from keras_gan.backend.tensorflow import prepare_logs
+    from keras_gan.backend.tensorflow import replica_context
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import input_gradients
+    from keras_gan.backend.jax import prepare_logs
+    from keras_gan.backend.jax import replica_context
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import input_gradients
+    from keras_gan.backend.torch import prepare_logs
+    from keras_gan.backend.torch import replica_context
 else:
     raise ImportError(
         "keras_gan supports the `tensorflow`, `jax` and `torch` Keras "

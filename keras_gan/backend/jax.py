@@ -46,6 +46,16 @@ def _run_stateless(variable_groups, state, step, data):
     return logs, new_state
 
 
+def replica_context():
+    """`(replica index, number of replicas)`: one program sees the global
+    batch on this backend."""
+    return 0, 1
+
+
+def prepare_logs(logs):
+    return logs
+
+
 class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.

@@ -11,15 +11,38 @@ def input_gradients(fn, inputs):
     return tape.gradient(total, inputs), outputs
 
 
+def replica_context():
+    """`(replica index, number of replicas)` of the current replica."""
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def prepare_logs(logs):
+    """Gives logs the shape Keras' multi-worker reduction expects.
+
+    Keras reduces per-replica logs under `MultiWorkerMirroredStrategy` with
+    `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars
+    (tensorflow/tensorflow#72388); shape `(1,)` reduces to a scalar.
+    """
+    if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+        return {key: tf.reshape(value, (1,)) for key, value in logs.items()}
+    return logs
+
+
 class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.
 
         `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned.
         """
+        _, num_replicas = replica_context()
         with tf.GradientTape() as tape:
             loss, aux = loss_fn()
-            scaled_loss = optimizer.scale_loss(loss)
+            # Gradients are summed over replicas: dividing each replica's
+            # mean by the replica count gives the global-batch mean.
+            scaled_loss = optimizer.scale_loss(loss / num_replicas)
         gradients = tape.gradient(scaled_loss, variables)
         optimizer.apply(gradients, variables)
         return loss, aux

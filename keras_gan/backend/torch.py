@@ -18,6 +18,16 @@ def input_gradients(fn, inputs):
     return gradients, outputs
 
 
+def replica_context():
+    """`(replica index, number of replicas)`: one program sees the global
+    batch on this backend."""
+    return 0, 1
+
+
+def prepare_logs(logs):
+    return logs
+
+
 class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.

@@ -13,10 +13,19 @@ real and generated samples:
 The functions take whole feature sets and run eagerly; the
 `keras.metrics.Metric` classes accumulate batches via
 `update_state(real_features, fake_features)`.
+
+Feature extractors (`keras_gan.metrics.feature_extractors`):
+`inception_feature_extractor` (standard FID/KID; ImageNet weights are
+downloaded once) and `train_feature_classifier` (offline, trained on your
+labeled data).
 """
 
 from keras_gan.metrics.density_coverage import DensityCoverage
 from keras_gan.metrics.density_coverage import density_coverage
+from keras_gan.metrics.feature_extractors import InceptionFeatureExtractor
+from keras_gan.metrics.feature_extractors import inception_feature_extractor
+from keras_gan.metrics.feature_extractors import inception_preprocess
+from keras_gan.metrics.feature_extractors import train_feature_classifier
 from keras_gan.metrics.frechet import FrechetDistance
 from keras_gan.metrics.frechet import frechet_distance
 from keras_gan.metrics.kernel import KernelDistance
@@ -27,10 +36,14 @@ from keras_gan.metrics.precision_recall import precision_recall
 __all__ = [
     "DensityCoverage",
     "FrechetDistance",
+    "InceptionFeatureExtractor",
     "KernelDistance",
     "PrecisionRecall",
     "density_coverage",
     "frechet_distance",
+    "inception_feature_extractor",
+    "inception_preprocess",
     "kernel_distance",
     "precision_recall",
+    "train_feature_classifier",
 ]

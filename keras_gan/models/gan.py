@@ -470,7 +470,7 @@ class GAN(backend.GANTrainer, keras.Model):
         probability = getattr(self.augmentation, "probability", None)
         if probability is not None:
             logs["aug_p"] = ops.convert_to_tensor(probability)
-        return logs
+        return backend.prepare_logs(logs)
 
     # === Generator EMA ===
 

@@ -1,5 +1,7 @@
 import keras
 
+from keras_gan import backend
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class LatentSampler(keras.layers.Layer):
@@ -40,7 +42,21 @@ class LatentSampler(keras.layers.Layer):
         self.built = True
 
     def sample(self, batch_size):
-        shape = (batch_size, self.latent_dim)
+        """Returns `(batch_size, latent_dim)` latent vectors.
+
+        Under a `tf.distribute` strategy every replica draws the global
+        batch from the shared stream and keeps its own slice, so replicas
+        get different noise and the global batch equals a single-device draw.
+        """
+        replica, num_replicas = backend.replica_context()
+        noise = self._draw((batch_size * num_replicas, self.latent_dim))
+        if num_replicas == 1:
+            return noise
+        return keras.ops.slice(
+            noise, (replica * batch_size, 0), (batch_size, self.latent_dim)
+        )
+
+    def _draw(self, shape):
         if self.distribution == "uniform":
             return keras.random.uniform(
                 shape, minval=-1.0, maxval=1.0, seed=self.seed_generator

@@ -1,0 +1,426 @@
+"""Image grids of generated samples: a callback and two plain functions.
+
+- `make_image_grid(images)` tiles a batch of images into one `uint8` image.
+- `save_image_grid(images, path)` writes that grid as a PNG (needs
+  Pillow).
+- `SampleGrid` writes such a grid from fixed noise at the end of every
+  `every`-th epoch, and optionally logs it to TensorBoard.
+
+Everything is NumPy on the host, so it works on every Keras backend.
+"""
+
+import math
+import os
+
+import keras
+import numpy as np
+
+TENSORBOARD_SUBDIR = "samples"
+
+
+def _resolve_value_range(images, value_range):
+    """`(low, high)` of the input scale; `"auto"` looks at the minimum."""
+    if isinstance(value_range, str):
+        if value_range != "auto":
+            raise ValueError(
+                "Invalid value for argument `value_range`. Expected `\"auto\"` "
+                f"or a pair `(low, high)`. Received: value_range={value_range!r}"
+            )
+        return (-1.0, 1.0) if images.size and images.min() < 0 else (0.0, 1.0)
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "Invalid value for argument `value_range`. Expected `\"auto\"` or "
+            f"a pair `(low, high)`. Received: value_range={value_range!r}"
+        ) from None
+    if not high > low:
+        raise ValueError(
+            "Invalid value for argument `value_range`. Expected `low < high`. "
+            f"Received: value_range={value_range!r}"
+        )
+    return low, high
+
+
+def to_uint8(images, value_range="auto"):
+    """Maps images from `value_range` to `uint8` pixels in `[0, 255]`.
+
+    `uint8` input is returned unchanged. Otherwise `low` maps to 0 and
+    `high` to 255, values outside the range are clipped, and the result is
+    rounded to the nearest integer.
+
+    Args:
+        images: Array of images (any shape).
+        value_range: `(low, high)` of the input, or `"auto"`: `(-1, 1)` if
+            any value is negative, else `(0, 1)`. Defaults to `"auto"`.
+
+    Returns:
+        A `uint8` NumPy array of the same shape.
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        return images
+    images = images.astype("float64")
+    if not np.all(np.isfinite(images)):
+        raise ValueError(
+            "The images contain NaN or infinite values; the generator may "
+            "have diverged."
+        )
+    low, high = _resolve_value_range(images, value_range)
+    scaled = np.clip((images - low) / (high - low), 0.0, 1.0) * 255.0
+    return np.round(scaled).astype(np.uint8)
+
+
+def _as_nhwc(images):
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
+        raise ValueError(
+            "Expected a batch of channels-last images of shape `(num_images, "
+            "height, width)` or `(num_images, height, width, channels)` with "
+            f"1, 3 or 4 channels. Received: shape={images.shape}"
+        )
+    if images.shape[0] == 0:
+        raise ValueError("Expected at least one image. Received: 0 images.")
+    return images
+
+
+def make_image_grid(
+    images, nrow=None, value_range="auto", padding=2, pad_value=0
+):
+    """Tiles a batch of images into one grid image.
+
+    Images are placed row by row (image `i` goes to row `i // nrow`, column
+    `i % nrow`), with `padding` pixels of `pad_value` between tiles and
+    around the border, like `torchvision.utils.make_grid`. Unused cells of
+    the last row are filled with `pad_value`.
+
+    Args:
+        images: Array of shape `(num_images, height, width)` (grayscale) or
+            `(num_images, height, width, channels)` with 1, 3 or 4 channels,
+            channels last. Floats in `value_range`, or `uint8`.
+        nrow: Number of images per row (the number of columns), as in
+            torchvision. Defaults to `ceil(sqrt(num_images))`.
+        value_range: `(low, high)` of the input values, or `"auto"`:
+            `(-1, 1)` (the range of `tanh` generators) if any value is
+            negative, else `(0, 1)`. Ignored for `uint8` input. Defaults to
+            `"auto"`.
+        padding: Pixels between tiles and around the border. Defaults to 2.
+        pad_value: `uint8` value of the padding. Defaults to 0 (black).
+
+    Returns:
+        A `uint8` array of shape `(grid_height, grid_width, channels)`, with
+        `grid_height = rows * (height + padding) + padding` and
+        `grid_width = nrow * (width + padding) + padding`.
+
+    Example:
+
+    ```python
+    images = gan.generate(64, seed=0)  # (64, 28, 28, 1) in [-1, 1]
+    grid = keras_gan.callbacks.make_image_grid(images, nrow=8)
+    grid.shape  # (242, 242, 1)
+    ```
+    """
+    images = to_uint8(_as_nhwc(images), value_range)
+    num, height, width, channels = images.shape
+    if nrow is None:
+        nrow = math.ceil(math.sqrt(num))
+    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or (
+        nrow < 1
+    ):
+        raise ValueError(
+            "Invalid value for argument `nrow`. Expected a positive integer. "
+            f"Received: nrow={nrow!r}"
+        )
+    if isinstance(padding, bool) or not isinstance(
+        padding, (int, np.integer)
+    ) or padding < 0:
+        raise ValueError(
+            "Invalid value for argument `padding`. Expected an integer >= 0. "
+            f"Received: padding={padding!r}"
+        )
+    ncol = int(min(nrow, num))
+    rows = math.ceil(num / ncol)
+    grid = np.full(
+        (
+            rows * (height + padding) + padding,
+            ncol * (width + padding) + padding,
+            channels,
+        ),
+        pad_value,
+        dtype=np.uint8,
+    )
+    for index in range(num):
+        row, col = divmod(index, ncol)
+        top = padding + row * (height + padding)
+        left = padding + col * (width + padding)
+        grid[top : top + height, left : left + width] = images[index]
+    return grid
+
+
+def write_png(grid, path):
+    """Writes a `uint8` `(height, width, channels)` image as a PNG file.
+
+    Raises:
+        ImportError: if Pillow is not installed.
+    """
+    grid = np.asarray(grid, dtype=np.uint8)
+    if grid.ndim == 3 and grid.shape[-1] == 1:
+        grid = grid[..., 0]
+    directory = os.path.dirname(os.fspath(path))
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    try:
+        from PIL import Image
+    except ImportError:
+        # matplotlib writes PNGs through Pillow too, so it is no fallback.
+        raise ImportError(
+            "Saving image grids as PNG needs Pillow: `pip install pillow` "
+            "(included in the `keras-gan[examples]` extra). "
+            "`make_image_grid` works without it."
+        ) from None
+    Image.fromarray(grid).save(path, format="PNG")
+
+
+def save_image_grid(
+    images, path, value_range="auto", nrow=None, padding=2, pad_value=0
+):
+    """Tiles a batch of images (see `make_image_grid`) and saves a PNG.
+
+    Needs Pillow (`pip install pillow`).
+
+    Args:
+        images: Array of shape `(num_images, height, width)` or
+            `(num_images, height, width, channels)`, channels last.
+        path: Path of the PNG file; missing directories are created.
+        value_range: `(low, high)` of the input values, or `"auto"` (see
+            `make_image_grid`). Defaults to `"auto"`.
+        nrow: Images per row. Defaults to `ceil(sqrt(num_images))`.
+        padding: Pixels between tiles. Defaults to 2.
+        pad_value: `uint8` value of the padding. Defaults to 0.
+
+    Returns:
+        The `uint8` grid that was written.
+
+    Example:
+
+    ```python
+    keras_gan.callbacks.save_image_grid(
+        gan.generate(64, seed=0), "samples.png", nrow=8
+    )
+    ```
+    """
+    grid = make_image_grid(
+        images,
+        nrow=nrow,
+        value_range=value_range,
+        padding=padding,
+        pad_value=pad_value,
+    )
+    write_png(grid, path)
+    return grid
+
+
+def _import_tensorflow():
+    try:
+        import tensorflow as tf
+    except ImportError:
+        raise ImportError(
+            "`SampleGrid(tensorboard_log_dir=...)` logs images with "
+            "`tf.summary.image` and needs TensorFlow installed (with any "
+            "Keras backend): `pip install tensorflow` (or `tensorflow-cpu`)."
+        ) from None
+    return tf
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class SampleGrid(keras.callbacks.Callback):
+    """Saves a grid of generated images at the end of every `every` epochs.
+
+    The grid is written to `directory/epoch_{epoch:04d}.png` (1-based epoch
+    numbers, `epoch_0001.png` after the first epoch). The images come from
+    `gan.generate(..., seed=seed)`, so with an integer `seed` every grid
+    uses the same latent vectors and the grids show how the generator
+    evolves; `gan.generate` samples from the EMA generator when there is one
+    (see `GeneratorEMA`).
+
+    For a `keras_gan.ConditionalGAN` (any model with a `num_classes`
+    attribute) the labels default to one row per class:
+    `per_class = max(1, num_images // num_classes)` images of each class,
+    `labels = np.repeat(np.arange(num_classes), per_class)` and `nrow =
+    per_class` images per row, so row `c` shows class `c` (`num_images` is
+    rounded down to a multiple of `num_classes`). Pass `labels` to choose
+    them yourself; then `num_images` is `len(labels)`.
+
+    With `tensorboard_log_dir`, the grid is also logged with
+    `tf.summary.image` (tag `"samples"`) to the subdirectory `"samples"` of
+    that directory, at step `epoch` (0-based, as the epoch scalars of
+    `keras.callbacks.TensorBoard`). Pass the `log_dir` of your
+    `keras.callbacks.TensorBoard` callback so the grids appear, in the
+    Images tab, as a run `samples` next to the `train` run with the
+    losses. TensorBoard logging needs TensorFlow installed, with any Keras
+    backend.
+
+    Saving PNGs needs Pillow (`pip install pillow`).
+
+    Args:
+        directory: Directory of the PNG files; created if missing.
+        every: Write a grid at the end of every `every`-th epoch.
+            Defaults to 1.
+        num_images: Number of images. Defaults to 64.
+        seed: Integer seed of the latent vectors (the same images for an
+            unchanged generator), or `None` for fresh noise every time.
+            Defaults to 0.
+        labels: Optional integer class labels of the images, for a
+            conditional GAN. Defaults to one row per class (see above).
+        value_range: `(low, high)` of the generator's output, or `"auto"`:
+            `(-1, 1)` if any value is negative, else `(0, 1)`. Defaults to
+            `"auto"`.
+        nrow: Images per row. Defaults to `ceil(sqrt(num_images))`, or
+            the number of images per class for a conditional GAN.
+        tensorboard_log_dir: Optional TensorBoard log directory (see above).
+            Defaults to `None`.
+
+    Attributes:
+        last_grid: The last grid written, a `uint8` array
+            `(height, width, channels)`, or `None`.
+        last_path: Path of the last PNG written, or `None`.
+
+    Example:
+
+    ```python
+    gan.fit(
+        images,
+        epochs=20,
+        callbacks=[
+            keras.callbacks.TensorBoard("logs"),
+            keras_gan.callbacks.SampleGrid(
+                "samples", num_images=64, tensorboard_log_dir="logs"
+            ),
+        ],
+    )
+    # samples/epoch_0001.png ... samples/epoch_0020.png
+    ```
+    """
+
+    def __init__(
+        self,
+        directory,
+        every=1,
+        num_images=64,
+        seed=0,
+        labels=None,
+        value_range="auto",
+        nrow=None,
+        tensorboard_log_dir=None,
+    ):
+        super().__init__()
+        for name, value in (("every", every), ("num_images", num_images)):
+            if isinstance(value, bool) or not isinstance(
+                value, (int, np.integer)
+            ) or value < 1:
+                raise ValueError(
+                    f"Invalid value for argument `{name}`. Expected a "
+                    f"positive integer. Received: {name}={value!r}"
+                )
+        if labels is not None:
+            labels = np.asarray(labels).reshape(-1)
+            if labels.dtype.kind not in "iu" or labels.size == 0:
+                raise ValueError(
+                    "Invalid value for argument `labels`. Expected a "
+                    "non-empty sequence of integer class labels. Received: "
+                    f"labels={labels!r}"
+                )
+        if not isinstance(value_range, str):
+            _resolve_value_range(np.zeros(1), value_range)
+        self.directory = os.fspath(directory)
+        self.every = int(every)
+        self.num_images = int(num_images)
+        self.seed = seed
+        self.labels = labels
+        self.value_range = value_range
+        self.nrow = nrow
+        self.tensorboard_log_dir = (
+            None if tensorboard_log_dir is None else os.fspath(
+                tensorboard_log_dir
+            )
+        )
+        if self.tensorboard_log_dir is not None:
+            _import_tensorflow()
+        self._writer = None
+        self.last_grid = None
+        self.last_path = None
+
+    def sample_labels(self):
+        """`(labels, nrow)` for the model: labels are `None` when it is
+        unconditional."""
+        num_classes = getattr(self.model, "num_classes", None)
+        if num_classes is None:
+            if self.labels is not None:
+                raise ValueError(
+                    "`SampleGrid` got `labels` but the model has no "
+                    "`num_classes`: labels are for conditional GANs."
+                )
+            return None, self.nrow
+        if self.labels is not None:
+            return self.labels, self.nrow
+        per_class = max(1, self.num_images // num_classes)
+        labels = np.repeat(np.arange(num_classes), per_class)
+        return labels, self.nrow or per_class
+
+    def generate_grid(self):
+        """Generates the images and returns their `uint8` grid."""
+        labels, nrow = self.sample_labels()
+        if labels is None:
+            images = self.model.generate(self.num_images, seed=self.seed)
+        else:
+            images = self.model.generate(
+                len(labels), labels=labels, seed=self.seed
+            )
+        return make_image_grid(
+            images, nrow=nrow, value_range=self.value_range
+        )
+
+    def on_train_begin(self, logs=None):
+        os.makedirs(self.directory, exist_ok=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        grid = self.generate_grid()
+        path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
+        write_png(grid, path)
+        self.last_grid = grid
+        self.last_path = path
+        if self.tensorboard_log_dir is not None:
+            self._log_to_tensorboard(grid, epoch)
+
+    def _log_to_tensorboard(self, grid, step):
+        tf = _import_tensorflow()
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(
+                os.path.join(self.tensorboard_log_dir, TENSORBOARD_SUBDIR)
+            )
+        with self._writer.as_default():
+            tf.summary.image("samples", grid[None], step=step)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def get_config(self):
+        return {
+            "directory": self.directory,
+            "every": self.every,
+            "num_images": self.num_images,
+            "seed": self.seed,
+            "labels": None if self.labels is None else self.labels.tolist(),
+            "value_range": self.value_range
+            if isinstance(self.value_range, str)
+            else list(self.value_range),
+            "nrow": self.nrow,
+            "tensorboard_log_dir": self.tensorboard_log_dir,
+        }

@@ -1,0 +1,91 @@
+"""tf.distribute: the update equals the single-device update."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import BACKEND
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "tensorflow", reason="tf.distribute strategies"
+)
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "distributed_training.py")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(mode, out, env=None, timeout=240):
+    return subprocess.Popen(
+        [sys.executable, SCRIPT, mode, str(out)],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process, timeout=240):
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 0, stderr[-3000:]
+    return stdout
+
+
+def load(path):
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}
+
+
+def test_mirrored_strategy_matches_single_device(tmp_path):
+    single, mirrored = run("single", tmp_path / "single.npz"), run(
+        "mirrored", tmp_path / "mirrored.npz"
+    )
+    finish(single)
+    assert "replicas 2" in finish(mirrored)
+    a, b = load(tmp_path / "single.npz"), load(tmp_path / "mirrored.npz")
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], atol=2e-6, err_msg=key)
+    # Training moved the weights: the comparison is not between initial values.
+    assert np.isfinite(a["d_loss"]).all()
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_multi_worker_mirrored_strategy_two_local_workers(tmp_path):
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    processes = []
+    for index in range(2):
+        tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+        processes.append(
+            run("multi_worker", tmp_path / f"worker{index}.npz",
+                env={"TF_CONFIG": json.dumps(tf_config)})
+        )
+    try:
+        outputs = [finish(p, timeout=300) for p in processes]
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.kill()
+    assert all("replicas 2" in out for out in outputs)
+    a, b = load(tmp_path / "worker0.npz"), load(tmp_path / "worker1.npz")
+    for key in a:
+        # Both workers hold the same synchronized model.
+        np.testing.assert_allclose(a[key], b[key], atol=1e-6, err_msg=key)
+    assert np.isfinite(a["d_loss"]).all()
