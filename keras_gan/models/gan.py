@@ -193,6 +193,8 @@ class GAN(backend.GANTrainer, keras.Model):
                 )
         if samples_spec is None:
             return
+        if self.augmentation is not None and not self.augmentation.built:
+            self.augmentation.build(samples_spec.shape)
         logits_spec = _output_spec(
             self.discriminator, self.discriminator_input_spec(samples_spec)
         )
