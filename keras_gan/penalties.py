@@ -62,7 +62,7 @@ class Penalty:
 
         if self.interval == 1:
             return weighted()
-        return ops.cond(
+        return backend.stateful_cond(
             ops.equal(ops.mod(step, self.interval), 0),
             weighted,
             lambda: ops.zeros((), "float32"),
@@ -134,13 +134,17 @@ class GradientPenalty(Penalty):
         self.target = float(target)
         self.epsilon = float(epsilon)
 
-    def compute(self, discriminator, real_samples, fake_samples, seed=None):
+    def interpolate(self, real_samples, fake_samples, seed=None):
+        """`e * real + (1 - e) * fake` with `e ~ U[0, 1]` per sample."""
         batch_size = ops.shape(real_samples)[0]
         mix_shape = (batch_size,) + (1,) * (len(real_samples.shape) - 1)
         mix = keras.random.uniform(mix_shape, seed=seed, dtype=real_samples.dtype)
-        interpolated = mix * real_samples + (1.0 - mix) * ops.cast(
+        return mix * real_samples + (1.0 - mix) * ops.cast(
             fake_samples, real_samples.dtype
         )
+
+    def compute(self, discriminator, real_samples, fake_samples, seed=None):
+        interpolated = self.interpolate(real_samples, fake_samples, seed)
         squared_norm = squared_gradient_norm(discriminator, interpolated)
         norm = ops.sqrt(squared_norm + self.epsilon)
         return ops.mean(ops.square(norm - self.target))

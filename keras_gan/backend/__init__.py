@@ -8,6 +8,8 @@ module provides:
 - `replica_context()`: `(replica index, number of replicas)` inside a
   `tf.distribute` replica, `(0, 1)` elsewhere.
 - `prepare_logs(logs)`: the step's logs in the form the trainer reduces.
+- `stateful_cond(pred, true_fn, false_fn)`: `keras.ops.cond` whose branches
+  may assign variables (batch-norm statistics, seeds) on every backend.
 - `GANTrainer`: a mixin with the `train_step` mechanics (how one loss is
   differentiated and applied by one optimizer).
 """
@@ -21,16 +23,19 @@ if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import input_gradients
     from keras_gan.backend.tensorflow import prepare_logs
     from keras_gan.backend.tensorflow import replica_context
+    from keras_gan.backend.tensorflow import stateful_cond
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import input_gradients
     from keras_gan.backend.jax import prepare_logs
     from keras_gan.backend.jax import replica_context
+    from keras_gan.backend.jax import stateful_cond
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import input_gradients
     from keras_gan.backend.torch import prepare_logs
     from keras_gan.backend.torch import replica_context
+    from keras_gan.backend.torch import stateful_cond
 else:
     raise ImportError(
         "keras_gan supports the `tensorflow`, `jax` and `torch` Keras "

@@ -31,6 +31,41 @@ def _scope_with(mapping):
     return scope
 
 
+def _write(scope, variables, values):
+    for variable, value in zip(variables, values):
+        scope.state_mapping[id(variable)] = value
+
+
+def stateful_cond(pred, true_fn, false_fn):
+    """`ops.cond` whose branches may assign variables.
+
+    Each branch runs in its own scope over the current state and returns
+    the whole state; the chosen state is written back.
+    """
+    outer = get_stateless_scope()
+    if outer is None:
+        return keras.ops.cond(pred, true_fn, false_fn)
+    keys = list(outer.state_mapping)
+
+    def branch(fn):
+        def run(values):
+            mapping = dict(zip(keys, values))
+            with _scope_with(mapping):
+                result = fn()
+            return result, [mapping[key] for key in keys]
+
+        return run
+
+    result, values = jax.lax.cond(
+        pred,
+        branch(true_fn),
+        branch(false_fn),
+        [outer.state_mapping[key] for key in keys],
+    )
+    outer.state_mapping.update(zip(keys, values))
+    return result
+
+
 def _run_stateless(variable_groups, state, step, data):
     """Runs `step(data)` with `variable_groups` bound to `state`."""
     mapping = {}
@@ -85,7 +120,14 @@ class GANTrainer:
             values
         )
         outer.state_mapping.update(updates)
-        optimizer.apply(gradients, variables)
+        # `stateless_apply` (not `apply`) so that optimizers with state
+        # updates under `cond`, such as `LossScaleOptimizer`, stay pure.
+        optimizer_variables = optimizer.variables
+        new_values, new_optimizer_values = optimizer.stateless_apply(
+            [v.value for v in optimizer_variables], gradients, values
+        )
+        _write(outer, variables, new_values)
+        _write(outer, optimizer_variables, new_optimizer_values)
         return loss, aux
 
     def _train_state_variables(self):

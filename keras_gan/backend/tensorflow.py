@@ -1,5 +1,6 @@
 """TensorFlow mechanics: `tf.GradientTape`."""
 
+import keras
 import tensorflow as tf
 
 
@@ -17,6 +18,10 @@ def replica_context():
     if context is None:
         return 0, 1
     return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def stateful_cond(pred, true_fn, false_fn):
+    return keras.ops.cond(pred, true_fn, false_fn)
 
 
 def prepare_logs(logs):

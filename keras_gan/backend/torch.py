@@ -1,5 +1,6 @@
 """PyTorch mechanics: `backward()` and `torch.autograd.grad`."""
 
+import keras
 import torch
 
 
@@ -22,6 +23,10 @@ def replica_context():
     """`(replica index, number of replicas)`: one program sees the global
     batch on this backend."""
     return 0, 1
+
+
+def stateful_cond(pred, true_fn, false_fn):
+    return keras.ops.cond(pred, true_fn, false_fn)
 
 
 def prepare_logs(logs):
