@@ -36,7 +36,10 @@ def test_training_measurably_improves_the_generator():
     samples = gan.generate(500, seed=1)
     within = np.mean(np.linalg.norm(samples - CENTER, axis=1) < 3 * 0.3 * 2)
     assert within > 0.7
-    assert set(history.history) == {"loss", "d_loss", "g_loss", "r1_penalty"}
+    assert set(history.history) == {
+        "loss", "d_loss", "g_loss", "r1_penalty", "skipped_steps"
+    }
+    assert history.history["skipped_steps"] == [0.0] * 15
 
 
 def test_logs_are_reset_every_epoch():
@@ -66,7 +69,9 @@ def test_evaluate_reports_losses_without_updating():
     ])
     before = weights_of(gan)
     logs = gan.evaluate(gaussian_data(128), batch_size=64, verbose=0, return_dict=True)
-    assert set(logs) == {"loss", "d_loss", "g_loss", "r1_penalty", "r2_penalty"}
+    assert set(logs) == {
+        "loss", "d_loss", "g_loss", "r1_penalty", "r2_penalty", "skipped_steps"
+    }
     assert all(np.isfinite(v) for v in logs.values())
     # Relativistic pairing: both losses are softplus of opposite gaps.
     assert logs["d_loss"] > 0 and logs["g_loss"] > 0
@@ -156,7 +161,7 @@ def test_save_load_round_trip_and_continued_training(tmp_keras_path):
     assert loaded.d_steps == 2
     assert type(loaded.loss_fn) is keras_gan.losses.HingeLoss
     assert loaded.penalties[0].interval == 2
-    assert isinstance(loaded.g_optimizer, keras.optimizers.RMSprop)
+    assert isinstance(loaded.g_optimizer.inner_optimizer, keras.optimizers.RMSprop)
     np.testing.assert_array_equal(loaded.generate(8, seed=3), gan.generate(8, seed=3))
     # Slot variables and step counters came back.
     assert_weights_equal(

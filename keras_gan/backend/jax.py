@@ -95,8 +95,9 @@ class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.
 
-        `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned. Must run
-        inside the stateless scope set up by the train/test function.
+        `loss_fn` returns `(loss, aux)`; `(loss, aux, finite)` is returned,
+        `finite` telling whether the loss and all gradients were finite. Must
+        run inside the stateless scope set up by the train/test function.
         """
         outer = get_stateless_scope()
         values = [v.value for v in variables]
@@ -128,7 +129,10 @@ class GANTrainer:
         )
         _write(outer, variables, new_values)
         _write(outer, optimizer_variables, new_optimizer_values)
-        return loss, aux
+        finite = jnp.all(
+            jnp.array([jnp.all(jnp.isfinite(g)) for g in [loss, *gradients]])
+        )
+        return loss, aux, finite
 
     def _train_state_variables(self):
         return (

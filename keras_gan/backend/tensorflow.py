@@ -12,6 +12,16 @@ def input_gradients(fn, inputs):
     return tape.gradient(total, inputs), outputs
 
 
+def all_finite(loss, gradients):
+    checks = []
+    for value in [loss, *gradients]:
+        if isinstance(value, tf.IndexedSlices):
+            value = value.values
+        if value is not None:
+            checks.append(tf.reduce_all(tf.math.is_finite(value)))
+    return tf.reduce_all(tf.stack(checks))
+
+
 def replica_context():
     """`(replica index, number of replicas)` of the current replica."""
     context = tf.distribute.get_replica_context()
@@ -40,7 +50,8 @@ class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.
 
-        `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned.
+        `loss_fn` returns `(loss, aux)`; `(loss, aux, finite)` is returned,
+        `finite` telling whether the loss and all gradients were finite.
         """
         _, num_replicas = replica_context()
         with tf.GradientTape() as tape:
@@ -50,4 +61,4 @@ class GANTrainer:
             scaled_loss = optimizer.scale_loss(loss / num_replicas)
         gradients = tape.gradient(scaled_loss, variables)
         optimizer.apply(gradients, variables)
-        return loss, aux
+        return loss, aux, all_finite(loss, gradients)

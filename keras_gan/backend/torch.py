@@ -19,6 +19,11 @@ def input_gradients(fn, inputs):
     return gradients, outputs
 
 
+def all_finite(loss, gradients):
+    checks = [torch.isfinite(g).all() for g in [loss, *gradients] if g is not None]
+    return torch.stack(checks).all()
+
+
 def replica_context():
     """`(replica index, number of replicas)`: one program sees the global
     batch on this backend."""
@@ -37,13 +42,15 @@ class GANTrainer:
     def minimize(self, loss_fn, variables, optimizer):
         """Runs `loss_fn()` and applies one update of `variables`.
 
-        `loss_fn` returns `(loss, aux)`; `(loss, aux)` is returned.
+        `loss_fn` returns `(loss, aux)`; `(loss, aux, finite)` is returned,
+        `finite` telling whether the loss and all gradients were finite.
         """
         self.zero_grad()
         loss, aux = loss_fn()
         optimizer.scale_loss(loss).backward()
         gradients = [v.value.grad for v in variables]
         with torch.no_grad():
+            finite = all_finite(loss, gradients)
             optimizer.apply(gradients, variables)
         self.zero_grad()
-        return loss.detach(), aux
+        return loss.detach(), aux, finite

@@ -23,8 +23,9 @@ def _resolve_value_range(images, value_range):
     if isinstance(value_range, str):
         if value_range != "auto":
             raise ValueError(
-                "Invalid value for argument `value_range`. Expected `\"auto\"` "
-                f"or a pair `(low, high)`. Received: value_range={value_range!r}"
+                "Invalid value for argument `value_range`. Expected "
+                "`\"auto\"` or a pair `(low, high)`. Received: "
+                f"value_range={value_range!r}"
             )
         return (-1.0, 1.0) if images.size and images.min() < 0 else (0.0, 1.0)
     try:

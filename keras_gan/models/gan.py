@@ -8,6 +8,9 @@ from keras_gan import penalties as penalties_module
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
+from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
+
+NONFINITE_POLICIES = ("skip", "raise", "apply")
 
 # Keyword arguments of `keras.Model.compile` that a GAN replaces with its own.
 _REPLACED_COMPILE_ARGS = {
@@ -230,6 +233,7 @@ class GAN(backend.GANTrainer, keras.Model):
         loss="auto",
         penalty="auto",
         d_steps=1,
+        on_nonfinite="skip",
         **kwargs,
     ):
         """Configures the GAN for training.
@@ -247,6 +251,13 @@ class GAN(backend.GANTrainer, keras.Model):
                 weight 1). Defaults to `"auto"`.
             d_steps: Discriminator updates per generator update. Defaults
                 to `1`.
+            on_nonfinite: What an update whose loss or gradients are NaN or
+                infinite does. `"skip"`: it is not applied (weights and
+                optimizer state stay as they were) and is counted in the
+                `skipped_steps` log. `"raise"`: the same, then `fit` stops
+                with a `RuntimeError` naming the batch. `"apply"`: applied
+                like any update (plain Keras behaviour). Defaults to
+                `"skip"`.
             **kwargs: Passed to `keras.Model.compile`: `run_eagerly`,
                 `jit_compile`, `steps_per_execution`, `auto_scale_loss`.
         """
@@ -263,6 +274,11 @@ class GAN(backend.GANTrainer, keras.Model):
             raise ValueError(
                 "Invalid value for argument `d_steps`. Expected an integer "
                 f">= 1. Received: d_steps={d_steps!r}"
+            )
+        if on_nonfinite not in NONFINITE_POLICIES:
+            raise ValueError(
+                "Invalid value for argument `on_nonfinite`. Expected one of "
+                f"{NONFINITE_POLICIES}. Received: on_nonfinite={on_nonfinite!r}"
             )
         d_optimizer = _get_optimizer("d_optimizer", d_optimizer)
         g_optimizer = _get_optimizer("g_optimizer", g_optimizer)
@@ -289,18 +305,32 @@ class GAN(backend.GANTrainer, keras.Model):
             "loss": loss_fn,
             "penalty": penalties,
             "d_steps": int(d_steps),
+            "on_nonfinite": on_nonfinite,
             **kwargs,
         }
-        self.d_optimizer = _maybe_loss_scale(d_optimizer, self, auto_scale_loss)
-        self.g_optimizer = _maybe_loss_scale(g_optimizer, self, auto_scale_loss)
+        self.on_nonfinite = on_nonfinite
+        self.d_optimizer = self._wrap_optimizer(d_optimizer, auto_scale_loss)
+        self.g_optimizer = self._wrap_optimizer(g_optimizer, auto_scale_loss)
         self.optimizer = OptimizerGroup(self.d_optimizer, self.g_optimizer)
         self.loss_fn = loss_fn
         self.penalties = penalties
         self.d_steps = int(d_steps)
+        counters = [] if on_nonfinite == "apply" else ["skipped_steps"]
         self.loss_trackers = LossTrackers(
-            ["loss", "d_loss", "g_loss"] + [p.name for p in penalties]
+            ["loss", "d_loss", "g_loss"] + [p.name for p in penalties],
+            counters=counters,
         )
         self._build_optimizers()
+
+    def _wrap_optimizer(self, optimizer, auto_scale_loss):
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            return optimizer
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16":
+            # Dynamic loss scaling also skips non-finite updates.
+            return keras.optimizers.LossScaleOptimizer(optimizer)
+        if self.on_nonfinite != "apply":
+            return SkipNonFiniteOptimizer(optimizer)
+        return optimizer
 
     def _build_optimizers(self):
         # Built now so that `load_model`, `load_weights` and
@@ -420,9 +450,10 @@ class GAN(backend.GANTrainer, keras.Model):
             )
             return total, (terms, real_logits)
 
-        _, (terms, real_logits) = self.minimize(
+        _, (terms, real_logits), finite = self.minimize(
             loss_fn, self.discriminator.trainable_variables, self.d_optimizer
         )
+        self.count_skipped(finite)
         if hasattr(self.augmentation, "update"):
             self.augmentation.update(real_logits)
         return terms
@@ -433,12 +464,23 @@ class GAN(backend.GANTrainer, keras.Model):
         def loss_fn():
             return self.compute_generator_loss(real, labels), None
 
-        g_loss, _ = self.minimize(
+        g_loss, _, finite = self.minimize(
             loss_fn, self.generator.trainable_variables, self.g_optimizer
         )
+        self.count_skipped(finite)
         return g_loss
 
+    def count_skipped(self, finite):
+        if self.on_nonfinite != "apply":
+            skipped = 1.0 - ops.cast(finite, "float32")
+            self.loss_trackers.update_state({"skipped_steps": skipped})
+
     # === Training and evaluation ===
+
+    def fit(self, *args, callbacks=None, **kwargs):
+        if getattr(self, "on_nonfinite", None) == "raise":
+            callbacks = list(callbacks or []) + [RaiseOnSkippedStep()]
+        return super().fit(*args, callbacks=callbacks, **kwargs)
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -616,6 +658,23 @@ class GAN(backend.GANTrainer, keras.Model):
         return cls(**config)
 
 
+class RaiseOnSkippedStep(keras.callbacks.Callback):
+    """Stops `fit` at the first skipped update (`on_nonfinite="raise"`)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if logs and float(logs.get("skipped_steps", 0.0)) > 0:
+            raise RuntimeError(
+                "Non-finite loss or gradients in epoch "
+                f"{self.epoch + 1}, batch {batch + 1}: the update was skipped "
+                "and training stopped (`on_nonfinite='raise'`). The model "
+                "holds the weights from before that update. Logs: "
+                f"{ {k: float(v) for k, v in logs.items()} }"
+            )
+
+
 def _check_type(argument, value, expected):
     if not isinstance(value, expected):
         raise ValueError(
@@ -669,16 +728,6 @@ def _get_optimizer(argument, identifier):
             f"Invalid value for argument `{argument}`. Expected a Keras "
             f"optimizer, name or config. Received: {argument}={identifier!r}"
         ) from error
-
-
-def _maybe_loss_scale(optimizer, model, auto_scale_loss):
-    if (
-        auto_scale_loss
-        and model.dtype_policy.name == "mixed_float16"
-        and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
-    ):
-        return keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
 
 
 def _check_unique_names(penalties):

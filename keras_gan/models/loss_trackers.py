@@ -14,15 +14,15 @@ class LossTrackers(_Base):
     from the metrics of the model; every tracker here declares "down".
 
     Args:
-        names: Names of the tracked values, e.g. `["loss", "d_loss"]`.
+        names: Names of the averaged values, e.g. `["loss", "d_loss"]`.
+        counters: Names of the summed values, e.g. `["skipped_steps"]`.
     """
 
-    def __init__(self, names, name="gan_losses"):
-        trackers = []
-        for tracker_name in names:
-            tracker = keras.metrics.Mean(name=tracker_name)
+    def __init__(self, names, counters=(), name="gan_losses"):
+        trackers = [keras.metrics.Mean(name=n) for n in names]
+        trackers += [keras.metrics.Sum(name=n) for n in counters]
+        for tracker in trackers:
             tracker._direction = "down"
-            trackers.append(tracker)
         if _Base is keras.metrics.Metric:  # pragma: no cover
             super().__init__(name=name)
             self.metrics = trackers

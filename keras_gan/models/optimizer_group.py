@@ -1,3 +1,5 @@
+import keras
+
 class OptimizerGroup:
     """The discriminator and generator optimizers seen as `model.optimizer`.
 
@@ -27,3 +29,25 @@ class OptimizerGroup:
 
     def __bool__(self):
         return True
+
+
+class SkipNonFiniteOptimizer(keras.optimizers.LossScaleOptimizer):
+    """Applies an update only when all its gradients are finite.
+
+    Keras' `LossScaleOptimizer` already skips non-finite updates on every
+    backend, including under `tf.distribute`; here the scale stays fixed at
+    1, so nothing but the skipping changes.
+    """
+
+    def __init__(self, inner_optimizer, **kwargs):
+        kwargs.setdefault("initial_scale", 1.0)
+        kwargs.setdefault("dynamic_growth_steps", 2**30)
+        super().__init__(inner_optimizer, **kwargs)
+
+    def _stateful_handle_non_finite_grads(self):
+        pass
+
+    def _stateless_handle_non_finite_grads(
+        self, optimizer_variables, trainable_variables
+    ):
+        return trainable_variables, optimizer_variables
