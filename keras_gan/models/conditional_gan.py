@@ -86,8 +86,7 @@ class ConditionalGAN(GAN):
                 "`(samples, labels)` with integer labels. Received a batch "
                 "without labels."
             )
-        real, _ = super().unpack_batch(x)
-        return real, self.check_labels(y)
+        return self.check_real_samples(x), self.check_labels(y)
 
     def check_labels(self, labels):
         """Labels as an int32 `(batch, 1)` tensor; rejects float labels."""

@@ -9,6 +9,7 @@ from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
+from keras_gan.version import __version__
 
 NONFINITE_POLICIES = ("skip", "raise", "apply")
 
@@ -374,7 +375,21 @@ class GAN(backend.GANTrainer, keras.Model):
     def unpack_batch(self, data):
         """Returns `(real_samples, labels)`; labels are `None` here."""
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return _check_real_samples(x), None
+        return self.check_real_samples(x), None
+
+    def check_real_samples(self, samples):
+        """Checks the dtype and shape of a batch of real samples."""
+        _check_real_samples(samples)
+        expected = _first(getattr(self.discriminator, "inputs", None))
+        if expected is not None and not _shapes_compatible(
+            tuple(samples.shape)[1:], tuple(expected.shape)[1:]
+        ):
+            raise ValueError(
+                "Invalid shape of the real samples. Expected batches of shape "
+                f"{tuple(expected.shape)} (the discriminator's input). "
+                f"Received: shape={tuple(samples.shape)}"
+            )
+        return samples
 
     def call_generator(self, noise, labels=None, training=False, generator=None):
         """Generated samples; `generator` defaults to `self.generator`."""
@@ -477,10 +492,23 @@ class GAN(backend.GANTrainer, keras.Model):
 
     # === Training and evaluation ===
 
-    def fit(self, *args, callbacks=None, **kwargs):
+    def fit(self, x=None, *args, callbacks=None, **kwargs):
+        if hasattr(x, "shape") and len(x.shape) and x.shape[0] == 0:
+            raise ValueError(
+                "Invalid value for argument `x`: the dataset is empty. "
+                f"Received: x with shape {tuple(x.shape)}"
+            )
         if getattr(self, "on_nonfinite", None) == "raise":
             callbacks = list(callbacks or []) + [RaiseOnSkippedStep()]
-        return super().fit(*args, callbacks=callbacks, **kwargs)
+        history = super().fit(x, *args, callbacks=callbacks, **kwargs)
+        if not history.history and not self.stop_training:
+            epochs = kwargs.get("epochs", args[2] if len(args) > 2 else 1)
+            if epochs > kwargs.get("initial_epoch", 0):
+                raise ValueError(
+                    "`fit` ran no training step: the dataset yielded no "
+                    "batches. Received an empty dataset or generator."
+                )
+        return history
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -645,6 +673,7 @@ class GAN(backend.GANTrainer, keras.Model):
                 ),
                 "seed": self.seed,
                 "ema": self.ema_config,
+                "keras_gan_version": __version__,
             }
         )
         return config
@@ -652,10 +681,23 @@ class GAN(backend.GANTrainer, keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator", "augmentation"):
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        saved_version = config.pop("keras_gan_version", None)
+        try:
+            for key in ("generator", "discriminator", "augmentation"):
+                if config.get(key) is not None:
+                    config[key] = keras.saving.deserialize_keras_object(
+                        config[key]
+                    )
+            return cls(**config)
+        except Exception as error:
+            if saved_version == __version__:
+                raise
+            raise ValueError(
+                f"Could not load this {cls.__name__}: it was saved with "
+                f"keras_gan {saved_version or '(unknown version)'} and this "
+                f"is keras_gan {__version__}. Install the version it was "
+                f"saved with to load it. Original error: {error}"
+            ) from error
 
 
 class RaiseOnSkippedStep(keras.callbacks.Callback):
