@@ -15,6 +15,8 @@ formulas use `softplus`, which is finite for logits of any size:
 import keras
 from keras import ops
 
+from keras_gan.utils import ConfigMixin
+
 _PACKAGE = "keras_gan"
 
 
@@ -23,7 +25,7 @@ def _as_float32(logits):
     return ops.cast(logits, "float32")
 
 
-class GANLoss:
+class GANLoss(ConfigMixin):
     """Base class for adversarial losses.
 
     Subclasses implement `discriminator_loss` and `generator_loss`. Set
@@ -48,14 +50,6 @@ class GANLoss:
 
     def get_config(self):
         return {"name": self.name}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{self.__class__.__name__}({args})"
 
 
 def _snake_case(name):

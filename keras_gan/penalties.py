@@ -15,11 +15,12 @@ import numpy as np
 from keras import ops
 
 from keras_gan import backend
+from keras_gan.utils import ConfigMixin
 
 _PACKAGE = "keras_gan"
 
 
-class Penalty:
+class Penalty(ConfigMixin):
     """Base class for discriminator penalties.
 
     Subclasses implement `compute(discriminator, real_samples, fake_samples,
@@ -74,14 +75,6 @@ class Penalty:
             "interval": self.interval,
             "name": self.name,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{self.__class__.__name__}({args})"
 
 
 def _is_number(value):

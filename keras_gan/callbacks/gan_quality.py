@@ -7,6 +7,7 @@ from keras_gan.metrics import density_coverage
 from keras_gan.metrics import frechet_distance
 from keras_gan.metrics import kernel_distance
 from keras_gan.metrics import precision_recall
+from keras_gan.utils import check_positive_int
 
 AVAILABLE_METRICS = ("fid", "kid", "precision", "recall", "density", "coverage")
 
@@ -158,14 +159,14 @@ class GANQuality(keras.callbacks.Callback):
             ("kid_subsets", kid_subsets),
             ("kid_subset_size", kid_subset_size),
         ):
-            _check_positive_int(name, value)
+            check_positive_int(name, value)
         if num_samples < 2:
             raise ValueError(
                 "Invalid value for argument `num_samples`. Expected at least "
                 f"2. Received: num_samples={num_samples}"
             )
         if k is not None:
-            _check_positive_int("k", k)
+            check_positive_int("k", k)
         if isinstance(metrics, str):
             metrics = (metrics,)
         metrics = tuple(metrics)
@@ -303,31 +304,43 @@ class GANQuality(keras.callbacks.Callback):
                 subset_size=self.kid_subset_size,
                 seed=self.seed,
             )
-        if "precision" in self.metrics or "recall" in self.metrics:
-            precision, recall = precision_recall(
-                real, fake, **self._k_argument(3, real, fake)
+        values.update(
+            self._knn_values(
+                precision_recall, ("precision", "recall"), 3, real, fake
             )
-            if "precision" in self.metrics:
-                values["precision"] = precision
-            if "recall" in self.metrics:
-                values["recall"] = recall
-        if "density" in self.metrics or "coverage" in self.metrics:
-            density, coverage = density_coverage(
-                real, fake, **self._k_argument(5, real, fake)
+        )
+        values.update(
+            self._knn_values(
+                density_coverage, ("density", "coverage"), 5, real, fake
             )
-            if "density" in self.metrics:
-                values["density"] = density
-            if "coverage" in self.metrics:
-                values["coverage"] = coverage
+        )
         self.results = {
             self.prefix + name: float(keras.ops.convert_to_numpy(value))
             for name, value in values.items()
         }
         return dict(self.results)
 
-    def _k_argument(self, default, real, fake):
-        k = default if self.k is None else self.k
-        return {"k": min(k, len(real) - 1, len(fake) - 1)}
+    def _knn_values(self, metric_fn, names, default_k, real, fake):
+        """The requested ones among the values `names` of a k-NN metric.
+
+        Args:
+            metric_fn: `precision_recall` or `density_coverage`.
+            names: Names of the values `metric_fn` returns, in order.
+            default_k: Neighbourhood size used when `self.k` is `None`.
+            real: Real features.
+            fake: Generated features.
+
+        Returns:
+            A dict from the names in `self.metrics` to their values; empty
+            (and `metric_fn` not called) when none is requested.
+        """
+        requested = [name for name in names if name in self.metrics]
+        if not requested:
+            return {}
+        k = default_k if self.k is None else self.k
+        k = min(k, len(real) - 1, len(fake) - 1)
+        results = dict(zip(names, metric_fn(real, fake, k=k)))
+        return {name: results[name] for name in requested}
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -335,15 +348,3 @@ class GANQuality(keras.callbacks.Callback):
         results = self.evaluate()
         if logs is not None:
             logs.update(results)
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(
-        value, (int, np.integer)
-    ) or value < 1:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive "
-            f"integer. Received: {name}={value!r}"
-        )
-
-

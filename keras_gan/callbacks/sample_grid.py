@@ -15,6 +15,10 @@ import os
 import keras
 import numpy as np
 
+from keras_gan.utils import check_positive_int
+from keras_gan.utils import check_value_range
+from keras_gan.utils import is_integer
+
 TENSORBOARD_SUBDIR = "samples"
 
 
@@ -28,19 +32,9 @@ def _resolve_value_range(images, value_range):
                 f"value_range={value_range!r}"
             )
         return (-1.0, 1.0) if images.size and images.min() < 0 else (0.0, 1.0)
-    try:
-        low, high = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "Invalid value for argument `value_range`. Expected `\"auto\"` or "
-            f"a pair `(low, high)`. Received: value_range={value_range!r}"
-        ) from None
-    if not high > low:
-        raise ValueError(
-            "Invalid value for argument `value_range`. Expected `low < high`. "
-            f"Received: value_range={value_range!r}"
-        )
-    return low, high
+    return check_value_range(
+        value_range, expected='`"auto"` or a pair `(low, high)`'
+    )
 
 
 def to_uint8(images, value_range="auto"):
@@ -127,16 +121,8 @@ def make_image_grid(
     num, height, width, channels = images.shape
     if nrow is None:
         nrow = math.ceil(math.sqrt(num))
-    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or (
-        nrow < 1
-    ):
-        raise ValueError(
-            "Invalid value for argument `nrow`. Expected a positive integer. "
-            f"Received: nrow={nrow!r}"
-        )
-    if isinstance(padding, bool) or not isinstance(
-        padding, (int, np.integer)
-    ) or padding < 0:
+    check_positive_int("nrow", nrow)
+    if not is_integer(padding) or padding < 0:
         raise ValueError(
             "Invalid value for argument `padding`. Expected an integer >= 0. "
             f"Received: padding={padding!r}"
@@ -317,14 +303,8 @@ class SampleGrid(keras.callbacks.Callback):
         tensorboard_log_dir=None,
     ):
         super().__init__()
-        for name, value in (("every", every), ("num_images", num_images)):
-            if isinstance(value, bool) or not isinstance(
-                value, (int, np.integer)
-            ) or value < 1:
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected a "
-                    f"positive integer. Received: {name}={value!r}"
-                )
+        check_positive_int("every", every)
+        check_positive_int("num_images", num_images)
         if labels is not None:
             labels = np.asarray(labels).reshape(-1)
             if labels.dtype.kind not in "iu" or labels.size == 0:

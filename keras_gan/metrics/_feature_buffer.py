@@ -19,9 +19,12 @@ _BUFFER_DTYPE = "float32"
 class FeatureBufferMetric(keras.metrics.Metric):
     """Stores up to `max_samples` real and fake features for a k-NN metric.
 
-    Subclasses implement `_compute(real, fake, real_mask, fake_mask)` and
-    return a dict of scalar results.
+    Subclasses set `_statistics`, a function `(real, fake, k, batch_size,
+    real_mask, fake_mask)` returning a tuple of scalars, and
+    `_result_names`, the keys of those scalars in the `result()` dict.
     """
+
+    _result_names = ()
 
     def __init__(
         self, num_features, k, max_samples, batch_size, name=None, dtype=None
@@ -61,11 +64,7 @@ class FeatureBufferMetric(keras.metrics.Metric):
 
     def update_state(self, real_features=None, fake_features=None):
         """Stores a batch of real and/or fake features (either may be None)."""
-        if real_features is None and fake_features is None:
-            raise ValueError(
-                "Expected at least one of `real_features` and "
-                "`fake_features`. Received: both None."
-            )
+        _utils.check_real_or_fake(real_features, fake_features)
         if real_features is not None:
             self._append(
                 real_features,
@@ -116,8 +115,15 @@ class FeatureBufferMetric(keras.metrics.Metric):
             self.real_count.value > self.k, self.fake_count.value > self.k
         )
 
-    def _compute(self, real, fake, real_mask, fake_mask):
+    @staticmethod
+    def _statistics(real, fake, k, batch_size, real_mask, fake_mask):
         raise NotImplementedError
+
+    def _compute(self, real, fake, real_mask, fake_mask):
+        values = self._statistics(
+            real, fake, self.k, self.batch_size, real_mask, fake_mask
+        )
+        return dict(zip(self._result_names, values))
 
     def get_config(self):
         return {

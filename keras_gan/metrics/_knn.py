@@ -12,6 +12,28 @@ out points are at infinite distance and contain nothing.
 
 from keras import ops
 
+from keras_gan.metrics import _utils
+
+
+def as_knn_inputs(real_features, fake_features, k, batch_size, dtype):
+    """Checks the arguments of a k-NN metric function and converts the
+    features.
+
+    Args:
+        real_features: Array of shape `(num_real, num_features)`.
+        fake_features: Array of shape `(num_fake, num_features)`.
+        k: Neighbourhood size; must be smaller than each set's size.
+        batch_size: Rows of the pairwise-distance matrix computed at once.
+        dtype: Dtype of the returned tensors.
+
+    Returns:
+        The tuple `(real, fake)` of 2D tensors of `dtype`.
+    """
+    _utils.check_positive_int("batch_size", batch_size)
+    real, fake = _utils.as_feature_pair(real_features, fake_features, dtype)
+    _utils.check_k(k, real.shape[0], fake.shape[0])
+    return real, fake
+
 
 def pairwise_squared_distances(x, y):
     """`|x_i - y_j|²` for all pairs, shape `(len(x), len(y))`."""

@@ -71,6 +71,15 @@ def check_k(k, num_real, num_fake):
         )
 
 
+def check_real_or_fake(real_features, fake_features):
+    """Checks that a metric update received at least one feature set."""
+    if real_features is None and fake_features is None:
+        raise ValueError(
+            "Expected at least one of `real_features` and "
+            "`fake_features`. Received: both None."
+        )
+
+
 def static_shape(x):
     return tuple(x.shape)
 

@@ -45,9 +45,9 @@ def density_coverage(real_features, fake_features, k=5, batch_size=1024):
     density, coverage = keras_gan.metrics.density_coverage(real, fake)
     ```
     """
-    _utils.check_positive_int("batch_size", batch_size)
-    real, fake = _utils.as_feature_pair(real_features, fake_features, _DTYPE)
-    _utils.check_k(k, real.shape[0], fake.shape[0])
+    real, fake = _knn.as_knn_inputs(
+        real_features, fake_features, k, batch_size, _DTYPE
+    )
     return _density_coverage(real, fake, k, batch_size)
 
 
@@ -97,6 +97,9 @@ class DensityCoverage(_feature_buffer.FeatureBufferMetric):
     ```
     """
 
+    _result_names = ("density", "coverage")
+    _statistics = staticmethod(_density_coverage)
+
     def __init__(
         self,
         num_features,
@@ -106,20 +109,7 @@ class DensityCoverage(_feature_buffer.FeatureBufferMetric):
         name="density_coverage",
         dtype=None,
     ):
-        super().__init__(
-            num_features=num_features,
-            k=k,
-            max_samples=max_samples,
-            batch_size=batch_size,
-            name=name,
-            dtype=dtype,
-        )
-
-    def _compute(self, real, fake, real_mask, fake_mask):
-        density, coverage = _density_coverage(
-            real, fake, self.k, self.batch_size, real_mask, fake_mask
-        )
-        return {"density": density, "coverage": coverage}
+        super().__init__(num_features, k, max_samples, batch_size, name, dtype)
 
     def _is_defined(self):
         return keras.ops.logical_and(

@@ -18,17 +18,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.utils import check_positive_int
+from keras_gan.utils import check_value_range
+
 INCEPTION_IMAGE_SIZE = (299, 299)
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(
-        value, (int, np.integer)
-    ) or value < 1:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive "
-            f"integer. Received: {name}={value!r}"
-        )
 
 
 # === Classifier features ===
@@ -164,10 +157,10 @@ def train_feature_classifier(
         raise ValueError(
             f"`x` and `y` have different lengths ({len(x)} and {len(y)})."
         )
-    _check_positive_int("num_classes", num_classes)
-    _check_positive_int("epochs", epochs)
-    _check_positive_int("feature_dim", feature_dim)
-    _check_positive_int("batch_size", batch_size)
+    check_positive_int("num_classes", num_classes)
+    check_positive_int("epochs", epochs)
+    check_positive_int("feature_dim", feature_dim)
+    check_positive_int("batch_size", batch_size)
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(
             f"Invalid value for `y`. Expected labels in [0, {num_classes}). "
@@ -231,22 +224,6 @@ def train_feature_classifier(
 # === Inception features ===
 
 
-def _check_value_range(value_range):
-    try:
-        low, high = (float(v) for v in value_range)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "Invalid value for argument `value_range`. Expected a pair "
-            f"`(low, high)`. Received: value_range={value_range!r}"
-        ) from None
-    if not high > low:
-        raise ValueError(
-            "Invalid value for argument `value_range`. Expected `low < high`. "
-            f"Received: value_range={value_range!r}"
-        )
-    return low, high
-
-
 def inception_preprocess(
     images, value_range=(-1.0, 1.0), image_size=INCEPTION_IMAGE_SIZE
 ):
@@ -269,7 +246,7 @@ def inception_preprocess(
         A float32 tensor `(batch, image_size[0], image_size[1], 3)` in
         `[-1, 1]` (for inputs within `value_range`).
     """
-    low, high = _check_value_range(value_range)
+    low, high = check_value_range(value_range)
     images = ops.convert_to_tensor(images)
     if len(images.shape) != 4 or images.shape[-1] not in (1, 3):
         raise ValueError(
@@ -308,7 +285,7 @@ class InceptionFeatureExtractor(keras.Model):
     ):
         super().__init__(**kwargs)
         self.image_shape = None if image_shape is None else tuple(image_shape)
-        self.value_range = _check_value_range(value_range)
+        self.value_range = check_value_range(value_range)
         self.weights_source = weights
         self.inception = keras.applications.InceptionV3(
             include_top=False,

@@ -188,11 +188,7 @@ class FrechetDistance(keras.metrics.Metric):
 
     def update_state(self, real_features=None, fake_features=None):
         """Adds a batch of real and/or fake features (either may be None)."""
-        if real_features is None and fake_features is None:
-            raise ValueError(
-                "Expected at least one of `real_features` and "
-                "`fake_features`. Received: both None."
-            )
+        _utils.check_real_or_fake(real_features, fake_features)
         if real_features is not None:
             self._accumulate(real_features, "real_features", self._real_state)
         if fake_features is not None:

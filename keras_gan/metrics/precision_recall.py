@@ -43,9 +43,9 @@ def precision_recall(real_features, fake_features, k=3, batch_size=1024):
     precision, recall = keras_gan.metrics.precision_recall(real, fake)
     ```
     """
-    _utils.check_positive_int("batch_size", batch_size)
-    real, fake = _utils.as_feature_pair(real_features, fake_features, _DTYPE)
-    _utils.check_k(k, real.shape[0], fake.shape[0])
+    real, fake = _knn.as_knn_inputs(
+        real_features, fake_features, k, batch_size, _DTYPE
+    )
     return _precision_recall(real, fake, k, batch_size)
 
 
@@ -97,6 +97,9 @@ class PrecisionRecall(_feature_buffer.FeatureBufferMetric):
     ```
     """
 
+    _result_names = ("precision", "recall")
+    _statistics = staticmethod(_precision_recall)
+
     def __init__(
         self,
         num_features,
@@ -106,17 +109,4 @@ class PrecisionRecall(_feature_buffer.FeatureBufferMetric):
         name="precision_recall",
         dtype=None,
     ):
-        super().__init__(
-            num_features=num_features,
-            k=k,
-            max_samples=max_samples,
-            batch_size=batch_size,
-            name=name,
-            dtype=dtype,
-        )
-
-    def _compute(self, real, fake, real_mask, fake_mask):
-        precision, recall = _precision_recall(
-            real, fake, self.k, self.batch_size, real_mask, fake_mask
-        )
-        return {"precision": precision, "recall": recall}
+        super().__init__(num_features, k, max_samples, batch_size, name, dtype)

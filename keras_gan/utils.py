@@ -1,0 +1,70 @@
+"""Private helpers shared across `keras_gan` modules (not public API)."""
+
+import numpy as np
+
+
+def is_integer(value):
+    """Whether `value` is a Python or NumPy integer (booleans excluded)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_positive_int(name, value):
+    """Raises a Keras-style `ValueError` unless `value` is an integer >= 1.
+
+    Args:
+        name: Name of the argument, used in the error message.
+        value: Value of the argument.
+
+    Raises:
+        ValueError: If `value` is not a (non-boolean) integer >= 1.
+    """
+    if not is_integer(value) or value < 1:
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a positive "
+            f"integer. Received: {name}={value!r}"
+        )
+
+
+def check_value_range(value_range, expected="a pair `(low, high)`"):
+    """Checks a `(low, high)` value range and returns it as floats.
+
+    Args:
+        value_range: The pair `(low, high)` to check.
+        expected: What the error message says was expected.
+
+    Returns:
+        The tuple `(low, high)` of Python floats.
+
+    Raises:
+        ValueError: If `value_range` is not a pair of numbers with
+            `low < high`.
+    """
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"Invalid value for argument `value_range`. Expected {expected}. "
+            f"Received: value_range={value_range!r}"
+        ) from None
+    if not high > low:
+        raise ValueError(
+            "Invalid value for argument `value_range`. Expected `low < high`. "
+            f"Received: value_range={value_range!r}"
+        )
+    return low, high
+
+
+class ConfigMixin:
+    """`from_config` and `__repr__` for plain classes with `get_config`.
+
+    The class's constructor must accept its `get_config()` dict as keyword
+    arguments.
+    """
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{self.__class__.__name__}({args})"
