@@ -114,5 +114,11 @@ def test_empty_tf_dataset_is_an_error():
     import tensorflow as tf
 
     empty = tf.data.Dataset.from_tensor_slices(np.zeros((0, 2), "float32")).batch(8)
-    with pytest.raises(ValueError, match="no training step"):
+    with pytest.raises(ValueError, match="the dataset is empty.*cardinality 0"):
         compiled().fit(empty, epochs=1, verbose=0)
+
+
+def test_dataset_yielding_no_batches_is_an_error():
+    no_batches = (batch for batch in [])
+    with pytest.raises(ValueError, match="at least one batch"):
+        compiled().fit(no_batches, epochs=1, verbose=0)

@@ -493,22 +493,10 @@ class GAN(backend.GANTrainer, keras.Model):
     # === Training and evaluation ===
 
     def fit(self, x=None, *args, callbacks=None, **kwargs):
-        if hasattr(x, "shape") and len(x.shape) and x.shape[0] == 0:
-            raise ValueError(
-                "Invalid value for argument `x`: the dataset is empty. "
-                f"Received: x with shape {tuple(x.shape)}"
-            )
+        _check_not_empty(x)
         if getattr(self, "on_nonfinite", None) == "raise":
             callbacks = list(callbacks or []) + [RaiseOnSkippedStep()]
-        history = super().fit(x, *args, callbacks=callbacks, **kwargs)
-        if not history.history and not self.stop_training:
-            epochs = kwargs.get("epochs", args[2] if len(args) > 2 else 1)
-            if epochs > kwargs.get("initial_epoch", 0):
-                raise ValueError(
-                    "`fit` ran no training step: the dataset yielded no "
-                    "batches. Received an empty dataset or generator."
-                )
-        return history
+        return super().fit(x, *args, callbacks=callbacks, **kwargs)
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -715,6 +703,21 @@ class RaiseOnSkippedStep(keras.callbacks.Callback):
                 "holds the weights from before that update. Logs: "
                 f"{ {k: float(v) for k, v in logs.items()} }"
             )
+
+
+def _check_not_empty(x):
+    """Rejects datasets known to be empty before Keras iterates them."""
+    if hasattr(x, "shape") and len(x.shape) and x.shape[0] == 0:
+        size = f"x with shape {tuple(x.shape)}"
+    elif hasattr(x, "cardinality") and int(x.cardinality()) == 0:
+        size = "a tf.data.Dataset with cardinality 0"
+    elif isinstance(x, keras.utils.PyDataset) and x.num_batches == 0:
+        size = "a PyDataset with 0 batches"
+    else:
+        return
+    raise ValueError(
+        f"Invalid value for argument `x`: the dataset is empty. Received: {size}"
+    )
 
 
 def _check_type(argument, value, expected):
