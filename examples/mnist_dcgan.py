@@ -5,7 +5,7 @@ Date created: 2026/11/23
 Last modified: 2026/11/23
 Description: Train a tuned DCGAN on handwritten digits with `fit()` and
     measure it with FID/KID on offline classifier features.
-Accelerator: None needed (about 10 minutes on a laptop CPU; GPU optional)
+Accelerator: None needed (about 15 minutes on a 2-core CPU; GPU optional)
 """
 
 """
@@ -20,9 +20,10 @@ What the example shows:
 
 - `keras_gan.GAN` with the bundled `dcgan_generator` and
   `dcgan_discriminator` builders, trained with plain `model.fit()`.
-- A tuned recipe (see "The recipe" below): non-saturating loss with an R1
-  penalty, and sampling from an exponential moving average (EMA) of the
-  generator with `keras_gan.callbacks.GeneratorEMA`.
+- A recipe tuned by measurement (see "The recipe" below): the relativistic
+  loss with R1 and R2 penalties, a higher learning rate than DCGAN's, and
+  sampling from an exponential moving average (EMA) of the generator with
+  `keras_gan.callbacks.GeneratorEMA`.
 - `keras_gan.callbacks.SampleGrid`: a PNG grid of samples after every
   epoch, always from the same latent vectors.
 - `keras_gan.callbacks.GANQuality`: FID, KID, precision and recall in the
@@ -76,42 +77,58 @@ import keras_gan  # noqa: E402
 """
 ## The recipe
 
-A plain keras.io-style DCGAN (non-saturating loss, no regularization,
-Adam(2e-4, beta_1=0.5), sampling from the raw generator) does learn digits
-on this data, but its samples are noisy and its FID on the classifier
-features is far above that of the recipe below. Measured after 20 epochs on
-the 5k subset (batch 64, 1,580 generator steps), on the same classifier
-features, with 5,000 generated samples:
+The data is small (5,000 images) and the budget short: 20 epochs at batch
+size 64 are only 1,580 generator steps. The recipe was chosen by
+measurement: each candidate trained once for 20 epochs (seed 0) with the
+same `dcgan_generator`/`dcgan_discriminator` (`base_filters=64`, latent
+size 128), scored with FID on the features of one fixed digit classifier,
+5,000 generated images against the 5,000 real ones (real-vs-real floor on
+those features: about 1). "EMA" is the FID of the averaged generator,
+"raw" that of the generator itself.
 
-| recipe                                          | FID  |
-| ----------------------------------------------- | ---- |
-| keras.io-style DCGAN, no penalty, no EMA        | see RECIPE_NOTES |
-| + R1 penalty (gamma 1) + EMA 0.999              | see RECIPE_NOTES |
+| recipe (Adam, beta_1=0.5)                                  | raw  | EMA  |
+| ---------------------------------------------------------- | ---- | ---- |
+| keras.io-style DCGAN: non-saturating loss, no penalty, 2e-4 | 30.6 |  -   |
+| non-saturating + R1 (gamma 1), 2e-4                        | 33.1 | 27.3 |
+| hinge + spectral norm, 4e-4 (after 15 epochs)               | 53.0 | 56.5 |
+| non-saturating + R1 (gamma 0.1), 5e-4                      | 26.1 | 20.0 |
+| same, learning rate 1e-3                                   | 24.9 | 23.0 |
+| same as 5e-4, with dropout 0.3 in the discriminator        | 24.1 | 23.3 |
+| **relativistic + R1 + R2 (gamma 0.1), 5e-4 (default)**     | 46.3 | 15.1 |
 
-What matters, in order:
+(EMA decay 0.98-0.99; 0.999 was far worse at this length, e.g. 80 vs 27
+for the second row: the average still remembers the first, poor,
+generators.) Differences of a few points are within run-to-run noise; the
+gap between the first and the last row (2x) is not. What matters:
 
-1. **Sampling from an EMA of the generator.** The raw generator of a GAN
-   oscillates from step to step; the average of its recent weights is much
-   smoother and its samples sharper and more consistent.
-2. **R1 penalty on real images** (Mescheder et al., 2018): it keeps the
-   discriminator's gradient small on the data, which stabilises training
-   and removes most of the speckle and broken strokes.
-3. The rest (batch 64, Adam with beta_1=0.5, `base_filters=64`) is the
-   DCGAN default.
+1. **The relativistic pairing loss with R1 and R2 penalties** (the R3GAN
+   objective, Huang et al., 2024): the discriminator judges whether a real
+   image is more realistic than a generated one, and the zero-centred
+   gradient penalties on real (R1) and generated (R2) images keep the game
+   stable even at a high learning rate.
+2. **A higher learning rate**, 5e-4 instead of DCGAN's 2e-4: with only
+   1,580 steps, the default learns too slowly.
+3. **Sampling from an exponential moving average (EMA) of the generator**
+   (`GeneratorEMA(decay=0.99)`): the raw generator of this recipe
+   oscillates (its FID jumped from 24 to 46 between epochs 15 and 20) but
+   the average of its recent weights is stable and sharper. Use a decay
+   closer to 1 (0.999) for runs of tens of thousands of steps.
 
-The knobs are flags (`--loss`, `--r1`, `--ema-decay`, `--base-filters`,
-`--spectral-norm`, `--learning-rate`) so you can try your own.
+The knobs are flags (`--loss`, `--r1`, `--r2`, `--ema-decay`,
+`--learning-rate`, `--base-filters`, `--spectral-norm`) so you can try your
+own.
 """
 
 RECIPE = {
     "latent_dim": 128,
     "base_filters": 64,
-    "loss": "non_saturating",
-    "r1": 1.0,
+    "loss": "relativistic",
+    "r1": 0.1,
+    "r2": 0.1,
     "spectral_norm": False,
-    "learning_rate": 2e-4,
+    "learning_rate": 5e-4,
     "beta_1": 0.5,
-    "ema_decay": 0.999,
+    "ema_decay": 0.99,
 }
 
 """
@@ -201,11 +218,11 @@ def build_gan(image_shape, recipe, seed=0):
     gan = keras_gan.GAN(
         generator, discriminator, latent_dim=recipe["latent_dim"], seed=seed
     )
-    penalty = (
-        [keras_gan.penalties.R1Penalty(weight=recipe["r1"])]
-        if recipe["r1"]
-        else None
-    )
+    penalty = []
+    if recipe["r1"]:
+        penalty.append(keras_gan.penalties.R1Penalty(weight=recipe["r1"]))
+    if recipe["r2"]:
+        penalty.append(keras_gan.penalties.R2Penalty(weight=recipe["r2"]))
     gan.compile(
         d_optimizer=keras.optimizers.Adam(
             recipe["learning_rate"], beta_1=recipe["beta_1"]
@@ -348,6 +365,7 @@ def parse_args(argv=None):
     recipe = parser.add_argument_group("recipe")
     recipe.add_argument("--loss", default=RECIPE["loss"])
     recipe.add_argument("--r1", type=float, default=RECIPE["r1"])
+    recipe.add_argument("--r2", type=float, default=RECIPE["r2"])
     recipe.add_argument(
         "--ema-decay",
         type=float,
@@ -378,6 +396,7 @@ def main(argv=None):
         "base_filters": args.base_filters,
         "loss": args.loss,
         "r1": args.r1,
+        "r2": args.r2,
         "spectral_norm": args.spectral_norm,
         "learning_rate": args.learning_rate,
         "beta_1": args.beta_1,
@@ -395,11 +414,10 @@ def main(argv=None):
     )
     features = classifier = None
     results = {}
-    callbacks = [
-        keras_gan.callbacks.SampleGrid(
-            os.path.join(args.out, "samples"), num_images=64, seed=args.seed
-        )
-    ]
+    sample_grid = keras_gan.callbacks.SampleGrid(
+        os.path.join(args.out, "samples"), num_images=64, seed=args.seed
+    )
+    callbacks = [sample_grid]
     if args.ema_decay:
         callbacks.insert(0, keras_gan.callbacks.GeneratorEMA(args.ema_decay))
     if use_quality:
@@ -433,8 +451,7 @@ def main(argv=None):
         verbose=2,
     )
     results["train_seconds"] = time.time() - start
-    grid = [c for c in callbacks if isinstance(c, keras_gan.callbacks.SampleGrid)]
-    results["grid_path"] = grid[0].last_path
+    results["grid_path"] = sample_grid.last_path
 
     # ## Save and reload
     #

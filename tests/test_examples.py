@@ -93,6 +93,16 @@ def test_mnist_dcgan_image_folder(tmp_path):
     x, y = example.load_image_folder(str(folder), image_size=16)
     assert x.shape == (6, 16, 16, 3) and y is None
     assert x.min() >= -1.0 and x.max() <= 1.0
+    # One subfolder per class: the subfolder names give the labels.
+    labelled = tmp_path / "labelled"
+    for name in ("cats", "dogs"):
+        (labelled / name).mkdir(parents=True)
+        for i in range(3):
+            pixels = rng.integers(0, 256, size=(20, 24, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(labelled / name / f"{i}.png")
+    x, y = example.load_image_folder(str(labelled), 8, grayscale=True)
+    assert x.shape == (6, 8, 8, 1)
+    assert sorted(y.tolist()) == [0, 0, 0, 1, 1, 1]
     results = example.main(
         [
             "--images", str(folder),
