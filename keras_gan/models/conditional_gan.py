@@ -109,7 +109,7 @@ class ConditionalGAN(GAN):
 
     # === Training ===
 
-    def fit(self, x=None, y=None, *args, **kwargs):  # noqa: D102
+    def fit(self, x=None, y=None, *args, **kwargs):
         # Labels held in memory are checked up front, with a clear message;
         # a dataset's labels are checked as they are read, where the backend
         # allows (embedding lookups reject them otherwise).
