@@ -20,6 +20,8 @@ flow through it back to the generator.
 import keras
 from keras import ops
 
+from keras_gan.utils import SavesSeedState
+
 POLICIES = ("color", "translation", "cutout")
 
 
@@ -212,7 +214,7 @@ def augment_images(
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class DiffAugment(keras.layers.Layer):
+class DiffAugment(SavesSeedState, keras.layers.Layer):
     """Differentiable augmentation (DiffAugment, Zhao et al. 2020).
 
     Apply the same layer to real and to generated images before the

@@ -1,5 +1,6 @@
 """Private helpers shared across `keras_gan` modules (not public API)."""
 
+import keras
 import numpy as np
 
 
@@ -68,3 +69,26 @@ class ConfigMixin:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{self.__class__.__name__}({args})"
+
+
+_SEED_STATE_KEY = "seed_generator_state"
+
+
+class SavesSeedState:
+    """Saves a layer's `self.seed_generator` state with its variables.
+
+    Keras does not save a `SeedGenerator`'s state with the layer that owns
+    it; this mixin does, so a restored layer draws the random numbers the
+    original would have drawn next (exact resume). Put it before
+    `keras.layers.Layer` in the bases.
+    """
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[_SEED_STATE_KEY] = keras.ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        keys = [key for key in store.keys() if key != _SEED_STATE_KEY]
+        super().load_own_variables({key: store[key] for key in keys})
+        if _SEED_STATE_KEY in store:
+            self.seed_generator.state.assign(store[_SEED_STATE_KEY])

@@ -67,6 +67,39 @@ def make_gan(latent_dim=2, data_dim=2, seed=0, cls=None, **kwargs):
     )
 
 
+def compiled_gan(seed=0, cls=None, **compile_kwargs):
+    """A small GAN compiled with Adam(1e-3, 0.5) for both networks."""
+    gan = make_gan(seed=seed, cls=cls)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        **compile_kwargs,
+    )
+    return gan
+
+
+class InterruptAt(keras.callbacks.Callback):
+    """Raises `KeyboardInterrupt` at the end of an epoch, or at the end of
+    the first call reaching `batch` (in `epoch`, if given)."""
+
+    def __init__(self, epoch=None, batch=None):
+        super().__init__()
+        self.epoch, self.batch = epoch, batch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.batch is None and epoch == self.epoch:
+            raise KeyboardInterrupt("simulated preemption")
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.batch is None or batch < self.batch:
+            return
+        if self.epoch is None or self.current_epoch == self.epoch:
+            raise KeyboardInterrupt("simulated preemption")
+
+
 def gaussian_data(num=512, center=(2.0, -1.0), scale=0.3, seed=0):
     rng = np.random.default_rng(seed)
     return (rng.normal(size=(num, 2)) * scale + np.array(center)).astype(

@@ -18,9 +18,9 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "distributed_trainin
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(mode, out, env=None, timeout=240):
+def run(mode, out, env=None, extra_args=()):
     return subprocess.Popen(
-        [sys.executable, SCRIPT, mode, str(out)],
+        [sys.executable, SCRIPT, mode, str(out), *extra_args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
@@ -44,12 +44,16 @@ def load(path):
         return {key: data[key] for key in data.files}
 
 
-def test_mirrored_strategy_matches_single_device(tmp_path):
-    single, mirrored = run("single", tmp_path / "single.npz"), run(
-        "mirrored", tmp_path / "mirrored.npz"
+@pytest.mark.parametrize("resume", [False, True], ids=["uninterrupted", "resumed_mid_epoch"])
+def test_mirrored_strategy_matches_single_device(tmp_path, resume):
+    single = run("single", tmp_path / "single.npz")
+    mirrored = run(
+        "mirrored", tmp_path / "mirrored.npz", extra_args=["resume"] if resume else []
     )
     finish(single)
-    assert "replicas 2" in finish(mirrored)
+    output = finish(mirrored)
+    assert "replicas 2" in output
+    assert ("interrupted" in output) == resume
     a, b = load(tmp_path / "single.npz"), load(tmp_path / "mirrored.npz")
     assert a.keys() == b.keys()
     for key in a:

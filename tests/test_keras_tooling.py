@@ -11,38 +11,14 @@ import keras_gan
 from tests.conftest import (
     BACKEND,
     assert_weights_equal,
+    compiled_gan,
     gaussian_data,
-    make_gan,
     to_numpy,
     weights_of,
 )
 
 X = gaussian_data(256)
 FIT = dict(batch_size=64, shuffle=False, verbose=0)
-
-
-def compiled_gan(seed=0, cls=None, **compile_kwargs):
-    gan = make_gan(seed=seed, cls=cls)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-        **compile_kwargs,
-    )
-    return gan
-
-
-class InterruptAt(keras.callbacks.Callback):
-    def __init__(self, epoch=None, batch=None):
-        super().__init__()
-        self.epoch, self.batch = epoch, batch
-
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise KeyboardInterrupt("simulated preemption")
-
-    def on_train_batch_end(self, batch, logs=None):
-        if batch == self.batch:
-            raise KeyboardInterrupt("simulated preemption")
 
 
 def test_model_checkpoint_full_model(tmp_path):
@@ -72,34 +48,6 @@ def test_model_checkpoint_weights_only_with_monitor(tmp_path):
     ) if gan.latent_sampler.weights else None
     # The generator from the best epoch came back (here: one of the two).
     assert fresh.generate(4, seed=0).shape == (4, 2)
-
-
-def test_backup_and_restore_resumes_exactly_at_epoch_boundary(tmp_path):
-    backup = str(tmp_path / "backup")
-
-    def callbacks():
-        return [
-            keras.callbacks.BackupAndRestore(backup),
-            keras_gan.callbacks.GeneratorEMA(decay=0.9),
-        ]
-
-    reference = compiled_gan()
-    reference.fit(X, epochs=3, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)], **FIT)
-
-    interrupted = compiled_gan()
-    with pytest.raises(KeyboardInterrupt):
-        interrupted.fit(X, epochs=3, callbacks=callbacks() + [InterruptAt(epoch=1)], **FIT)
-    # A new process would build a new model: other initial weights.
-    resumed = compiled_gan(seed=7)
-    resumed.fit(X, epochs=3, callbacks=callbacks(), **FIT)
-    # Networks, EMA generator and noise stream state all match.
-    assert len(weights_of(resumed)) > len(weights_of(resumed.generator)) * 2
-    assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)
-    assert_weights_equal(
-        [to_numpy(v) for v in reference.optimizer.variables],
-        [to_numpy(v) for v in resumed.optimizer.variables],
-        atol=1e-6,
-    )
 
 
 def test_early_stopping_on_generator_loss():

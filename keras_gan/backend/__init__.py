@@ -11,7 +11,8 @@ module provides:
 - `stateful_cond(pred, true_fn, false_fn)`: `keras.ops.cond` whose branches
   may assign variables (batch-norm statistics, seeds) on every backend.
 - `GANTrainer`: a mixin with the `train_step` mechanics (how one loss is
-  differentiated and applied by one optimizer).
+  differentiated and applied by one optimizer) and `skip_batches` (how a
+  call of Keras' train function drops batches without training on them).
 """
 
 import keras

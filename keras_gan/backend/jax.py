@@ -134,6 +134,16 @@ class GANTrainer:
         )
         return loss, aux, finite
 
+    def skip_batches(self, function_args, count):
+        """Drops `count` batches from the iterator; the state is unchanged."""
+        state, iterator = function_args
+        for _ in range(count):
+            next(iterator)
+        logs, _ = _run_stateless(
+            self._train_state_variables(), state, lambda _: self.get_logs(), None
+        )
+        return logs, state
+
     def _train_state_variables(self):
         return (
             self.trainable_variables,

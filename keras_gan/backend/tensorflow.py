@@ -62,3 +62,11 @@ class GANTrainer:
         gradients = tape.gradient(scaled_loss, variables)
         optimizer.apply(gradients, variables)
         return loss, aux, all_finite(loss, gradients)
+
+    def skip_batches(self, function_args, count):
+        """Drops `count` batches from the train function's iterator."""
+        (iterator,) = function_args
+        if isinstance(iterator, (tf.data.Iterator, tf.distribute.DistributedIterator)):
+            for _ in range(count):
+                next(iterator)
+        return self.get_logs()

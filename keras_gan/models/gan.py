@@ -9,6 +9,8 @@ from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
+from keras_gan.models.training_progress import TrackTrainingProgress
+from keras_gan.models.training_progress import TrainingProgress
 from keras_gan.version import __version__
 
 NONFINITE_POLICIES = ("skip", "raise", "apply")
@@ -149,6 +151,7 @@ class GAN(backend.GANTrainer, keras.Model):
         self._check_shared_layers()
         self.check_networks()
         self.loss_trackers = LossTrackers(["loss", "d_loss", "g_loss"])
+        self.training_progress = TrainingProgress()
         if ema is not None:
             self.enable_ema(**ema)
         self.built = True
@@ -494,9 +497,30 @@ class GAN(backend.GANTrainer, keras.Model):
 
     def fit(self, x=None, *args, callbacks=None, **kwargs):
         _check_not_empty(x)
+        callbacks = _as_list(callbacks)
+        # First, so that checkpoints written at an epoch's end by the
+        # user's callbacks record the epoch as complete.
+        callbacks.insert(0, TrackTrainingProgress(self))
         if getattr(self, "on_nonfinite", None) == "raise":
-            callbacks = list(callbacks or []) + [RaiseOnSkippedStep()]
+            callbacks.append(RaiseOnSkippedStep())
         return super().fit(x, *args, callbacks=callbacks, **kwargs)
+
+    def make_train_function(self, force=False):
+        super().make_train_function(force=force)
+        if not hasattr(self.train_function, "wrapped_train_function"):
+            self.train_function = self.training_progress.wrap(
+                self.train_function,
+                self.skip_batches,
+                self.steps_per_execution,
+            )
+        return self.train_function
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        self.training_progress.save(store, self.metrics_variables)
+
+    def load_own_variables(self, store):
+        super().load_own_variables(self.training_progress.load(store))
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
@@ -703,6 +727,12 @@ class RaiseOnSkippedStep(keras.callbacks.Callback):
                 "holds the weights from before that update. Logs: "
                 f"{ {k: float(v) for k, v in logs.items()} }"
             )
+
+
+def _as_list(callbacks):
+    if isinstance(callbacks, keras.callbacks.CallbackList):
+        return list(callbacks.callbacks)
+    return list(callbacks or [])
 
 
 def _check_not_empty(x):

@@ -1,10 +1,11 @@
 import keras
 
 from keras_gan import backend
+from keras_gan.utils import SavesSeedState
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class LatentSampler(keras.layers.Layer):
+class LatentSampler(SavesSeedState, keras.layers.Layer):
     """Draws latent vectors from a seeded, saveable random stream.
 
     The random state is a model variable: it is saved by `model.save()` and
@@ -65,15 +66,6 @@ class LatentSampler(keras.layers.Layer):
 
     def call(self, batch_size):
         return self.sample(batch_size)
-
-    def save_own_variables(self, store):
-        store["seed_generator_state"] = keras.ops.convert_to_numpy(
-            self.seed_generator.state
-        )
-
-    def load_own_variables(self, store):
-        if "seed_generator_state" in store:
-            self.seed_generator.state.assign(store["seed_generator_state"])
 
     def get_config(self):
         config = super().get_config()

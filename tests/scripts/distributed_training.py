@@ -1,8 +1,11 @@
 """Trains a small GAN under a tf.distribute strategy; prints weights as JSON.
 
 Usage:
-    python distributed_training.py single|mirrored OUT.npz
+    python distributed_training.py single|mirrored OUT.npz [resume]
     python distributed_training.py multi_worker OUT.npz   (needs TF_CONFIG)
+
+With `resume`, a first `fit` is interrupted after its first batch (saved by
+`BackupAndRestore(save_freq=1)`) and a new model resumes it.
 
 Run in its own process: logical devices must be set before TF starts.
 """
@@ -16,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf  # noqa: E402
 
 MODE, OUT = sys.argv[1], sys.argv[2]
+RESUME = sys.argv[3:] == ["resume"]
 if MODE == "mirrored":
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(
@@ -52,11 +56,30 @@ def strategy_for(mode):
     return tf.distribute.get_strategy()
 
 
+class InterruptAfterFirstBatch(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        raise KeyboardInterrupt("simulated preemption")
+
+
+def backup_and_restore():
+    return [keras.callbacks.BackupAndRestore(OUT + ".backup", save_freq=1)] if RESUME else []
+
+
 data = np.random.default_rng(0).normal(size=(GLOBAL_BATCH * 2, 2)).astype("float32")
+fit_kwargs = dict(epochs=1, batch_size=GLOBAL_BATCH, shuffle=False, verbose=0)
 strategy = strategy_for(MODE)
+if RESUME:
+    with strategy.scope():
+        interrupted = build()
+    try:
+        interrupted.fit(
+            data, callbacks=backup_and_restore() + [InterruptAfterFirstBatch()], **fit_kwargs
+        )
+    except KeyboardInterrupt:
+        print("interrupted")
 with strategy.scope():
     gan = build()
-history = gan.fit(data, epochs=1, batch_size=GLOBAL_BATCH, shuffle=False, verbose=0)
+history = gan.fit(data, callbacks=backup_and_restore(), **fit_kwargs)
 weights = {f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)}
 weights["d_loss"] = np.array(history.history["d_loss"])
 np.savez(OUT, **weights)
