@@ -74,6 +74,39 @@ class ConfigMixin:
 _SEED_STATE_KEY = "seed_generator_state"
 
 
+_LAYER_SEED_STATE_KEY = "layer_seed_state_"
+
+
+def unsaved_seed_generators(model):
+    """The seed generators of `model`'s layers that Keras does not save.
+
+    Random layers such as `Dropout` own a `SeedGenerator` whose state Keras
+    leaves out of saved files; layers using `SavesSeedState` save theirs.
+    """
+    return [
+        generator
+        for layer in model._flatten_layers(include_self=False)
+        if not isinstance(layer, SavesSeedState)
+        for generator in layer._seed_generators
+    ]
+
+
+def save_seed_states(store, seed_generators):
+    for index, generator in enumerate(seed_generators):
+        store[f"{_LAYER_SEED_STATE_KEY}{index}"] = keras.ops.convert_to_numpy(
+            generator.state
+        )
+
+
+def load_seed_states(store, seed_generators):
+    """Restores what `save_seed_states` wrote; returns the other entries."""
+    keys = [key for key in store.keys() if key.startswith(_LAYER_SEED_STATE_KEY)]
+    if len(keys) == len(seed_generators):
+        for index, generator in enumerate(seed_generators):
+            generator.state.assign(store[f"{_LAYER_SEED_STATE_KEY}{index}"])
+    return {key: store[key] for key in store.keys() if key not in keys}
+
+
 class SavesSeedState:
     """Saves a layer's `self.seed_generator` state with its variables.
 

@@ -204,3 +204,31 @@ def test_adaptive_augmentation_resumes_exactly_mid_epoch(tmp_path):
     assert float(to_numpy(resumed.augmentation.probability)) == pytest.approx(p, abs=1e-7)
     assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-5)
     np.testing.assert_allclose(resumed_history["aug_p"], history["aug_p"][1:], atol=1e-7)
+
+
+def test_dropout_in_the_networks_resumes_exactly_mid_epoch(tmp_path):
+    # Keras does not save a Dropout layer's random state; the GAN does.
+    path = str(tmp_path / "latest.keras")
+
+    def dropout_gan(seed):
+        keras.utils.set_random_seed(seed)
+        generator = keras_gan.models.mlp_generator(2, 2, hidden_units=(32,))
+        discriminator = keras.Sequential([
+            keras.Input((2,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dropout(0.3, seed=seed),
+            keras.layers.Dense(1),
+        ])
+        gan = keras_gan.GAN(generator, discriminator, latent_dim=2, seed=0)
+        gan.compile()
+        return gan
+
+    reference = dropout_gan(seed=0)
+    reference.fit(X, epochs=2, **FIT)
+    interrupted = dropout_gan(seed=0)
+    checkpoint = keras.callbacks.ModelCheckpoint(path, save_freq=1)
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.fit(X, epochs=2, callbacks=[checkpoint, InterruptAt(epoch=1, batch=1)], **FIT)
+    resumed = keras.models.load_model(path)
+    resumed.fit(X, epochs=2, initial_epoch=1, **FIT)
+    assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)

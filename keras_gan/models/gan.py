@@ -5,6 +5,7 @@ from keras import ops
 from keras_gan import backend
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
+from keras_gan import utils
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
@@ -518,9 +519,12 @@ class GAN(backend.GANTrainer, keras.Model):
     def save_own_variables(self, store):
         super().save_own_variables(store)
         self.training_progress.save(store, self.metrics_variables)
+        utils.save_seed_states(store, utils.unsaved_seed_generators(self))
 
     def load_own_variables(self, store):
-        super().load_own_variables(self.training_progress.load(store))
+        store = self.training_progress.load(store)
+        store = utils.load_seed_states(store, utils.unsaved_seed_generators(self))
+        super().load_own_variables(store)
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
