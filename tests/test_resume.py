@@ -232,3 +232,33 @@ def test_dropout_in_the_networks_resumes_exactly_mid_epoch(tmp_path):
     resumed = keras.models.load_model(path)
     resumed.fit(X, epochs=2, initial_epoch=1, **FIT)
     assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)
+
+
+def test_process_killed_mid_epoch_resumes_exactly_in_a_new_process(tmp_path):
+    # SIGKILL: no `finally`, no `on_train_end`; the backup is all that is left.
+    import os
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(__file__), "scripts", "preempted_training.py")
+
+    def start(name, init_seed, *kill_at):
+        return subprocess.Popen(
+            [sys.executable, script, str(tmp_path / name), str(tmp_path / f"{name}.npz"),
+             str(init_seed), *map(str, kill_at)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def finish(process, returncode=0):
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == returncode, stderr[-3000:]
+
+    uninterrupted, killed = start("reference", 0), start("preempted", 0, 1, 3)
+    finish(uninterrupted)
+    finish(killed, returncode=-9)  # in epoch 1 after batch 3; saved after batch 1
+    finish(start("preempted", 5))
+    with np.load(tmp_path / "reference.npz") as a, np.load(tmp_path / "preempted.npz") as b:
+        assert sorted(a.files) == sorted(b.files)
+        for key in a.files:
+            expected = a[key][1:] if key.startswith("history_") else a[key]
+            np.testing.assert_allclose(b[key], expected, atol=1e-5, rtol=1e-5, err_msg=key)

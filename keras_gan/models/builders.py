@@ -17,6 +17,7 @@ Conventions shared by all builders:
 """
 
 import numbers
+import random
 
 import keras
 
@@ -319,6 +320,13 @@ def dcgan_generator(
     return keras.Model(inputs, outputs, name=name)
 
 
+def _seeded_dropout(rate, name):
+    # An explicit seed (drawn from the state `keras.utils.set_random_seed`
+    # sets) makes the dropout masks reproducible and resumable on every
+    # backend: unseeded, PyTorch draws them from its global generator.
+    return keras.layers.Dropout(rate, seed=random.randint(0, 2**31 - 1), name=name)
+
+
 def dcgan_discriminator(
     image_shape,
     base_filters=64,
@@ -394,9 +402,7 @@ def dcgan_discriminator(
             _LEAKY_RELU_SLOPE, name=f"downsample_{i}_lrelu"
         )(h)
         if dropout:
-            h = keras.layers.Dropout(dropout, name=f"downsample_{i}_dropout")(
-                h
-            )
+            h = _seeded_dropout(dropout, name=f"downsample_{i}_dropout")(h)
     features = keras.layers.Flatten(name="features")(h)
     outputs = _discriminator_head(
         features, labels, conditioning, num_classes, spectral_norm
