@@ -262,3 +262,15 @@ def test_process_killed_mid_epoch_resumes_exactly_in_a_new_process(tmp_path):
         for key in a.files:
             expected = a[key][1:] if key.startswith("history_") else a[key]
             np.testing.assert_allclose(b[key], expected, atol=1e-5, rtol=1e-5, err_msg=key)
+
+
+def test_mid_epoch_checkpoint_fit_from_another_epoch_warns_and_trains_every_batch(tmp_path):
+    path = str(tmp_path / "latest.keras")
+    gan = compiled_gan()
+    checkpoint = keras.callbacks.ModelCheckpoint(path, save_freq=2)
+    with pytest.raises(KeyboardInterrupt):
+        gan.fit(X, epochs=EPOCHS, callbacks=[checkpoint, InterruptAt(epoch=1, batch=2)], **FIT)
+    loaded = keras.models.load_model(path)  # after 2 batches of epoch 2 (index 1)
+    with pytest.warns(UserWarning, match=r"batch 2 of epoch 2.*`initial_epoch=1`"):
+        loaded.fit(X, epochs=1, **FIT)
+    assert int(to_numpy(loaded.d_optimizer.iterations)) == 6 + 4

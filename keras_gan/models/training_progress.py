@@ -10,6 +10,8 @@ and dropped without training, the logs' running means are put back, and
 training goes on from the next batch: the result is the uninterrupted run.
 """
 
+import warnings
+
 import keras
 import numpy as np
 
@@ -64,11 +66,20 @@ class TrainingProgress:
         self.epoch = epoch
         self.batches_done = 0
         self.batches_to_skip = 0
-        if restored is None or restored["epoch"] != epoch:
+        if restored is None or not restored["batches_done"]:
+            return
+        if restored["epoch"] != epoch:
+            warnings.warn(
+                "The restored model was saved after batch "
+                f"{restored['batches_done']} of epoch {restored['epoch'] + 1}, "
+                f"but `fit` starts at epoch {epoch + 1}: that epoch is "
+                "trained from its first batch. To resume exactly, pass "
+                f"`initial_epoch={restored['epoch']}` to `fit`."
+            )
             return
         self.batches_done = self.batches_to_skip = restored["batches_done"]
         values = restored["metrics"]
-        if self.batches_done and len(values) == len(metrics_variables):
+        if len(values) == len(metrics_variables):
             for variable, value in zip(metrics_variables, values):
                 variable.assign(value)
 
