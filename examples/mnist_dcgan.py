@@ -34,7 +34,9 @@ What the example shows:
   comparable with FIDs computed on the same features: the example therefore
   also prints the *real-vs-real floor*, the FID between two disjoint halves
   of the real data, the best score a perfect generator could get here.
-- Saving the trained GAN to `gan.keras` and loading it back.
+- Saving the trained GAN to `gan.keras` and loading it back, and
+  `keras.callbacks.BackupAndRestore`: a killed run continues from its last
+  backup when the same command is run again.
 
 Run it with:
 
@@ -435,7 +437,12 @@ def main(argv=None):
     sample_grid = keras_gan.callbacks.SampleGrid(
         os.path.join(args.out, "samples"), num_images=64, seed=args.seed
     )
-    callbacks = [sample_grid]
+    # A backup every 50 batches: if the run is killed, the same command
+    # continues it from the last backup, mid-epoch included.
+    backup = keras.callbacks.BackupAndRestore(
+        os.path.join(args.out, "backup"), save_freq=50
+    )
+    callbacks = [backup, sample_grid]
     if args.ema_decay:
         callbacks.insert(0, keras_gan.callbacks.GeneratorEMA(args.ema_decay))
     if use_quality:
