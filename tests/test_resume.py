@@ -274,3 +274,79 @@ def test_mid_epoch_checkpoint_fit_from_another_epoch_warns_and_trains_every_batc
     with pytest.warns(UserWarning, match=r"batch 2 of epoch 2.*`initial_epoch=1`"):
         loaded.fit(X, epochs=1, **FIT)
     assert int(to_numpy(loaded.d_optimizer.iterations)) == 6 + 4
+
+
+def test_second_interruption_in_the_resumed_epoch_resumes_exactly(tmp_path):
+    # Keras' BackupAndRestore alone records epoch 0 for saves made before the
+    # first epoch of a resumed run ends; the GAN tells it the epoch.
+    backup = str(tmp_path / "backup")
+    reference, history = reference_run()
+
+    def backup_and_restore():
+        return keras.callbacks.BackupAndRestore(backup, save_freq=1)
+
+    for seed, batch in ((0, 0), (7, 2)):
+        with pytest.raises(KeyboardInterrupt):
+            compiled_gan(seed=seed).fit(
+                X,
+                epochs=EPOCHS,
+                callbacks=[backup_and_restore(), ema(), InterruptAt(epoch=1, batch=batch)],
+                **FIT,
+            )
+    resumed = compiled_gan(seed=9)
+    resumed_history = resumed.fit(
+        X, epochs=EPOCHS, callbacks=[backup_and_restore(), ema()], **FIT
+    ).history
+    assert_same_run(reference, history, resumed, resumed_history, first_epoch=1)
+
+
+def test_train_on_batch_is_not_epoch_progress(tmp_path):
+    gan = compiled_gan()
+    gan.fit(X, epochs=1, **FIT)
+    for batch in np.split(X[:192], 3):
+        gan.train_on_batch(batch)
+    gan.save(str(tmp_path / "gan.keras"))
+    loaded = keras.models.load_model(str(tmp_path / "gan.keras"))
+    loaded.fit(X, epochs=1, **FIT)
+    assert int(to_numpy(loaded.d_optimizer.iterations)) == 4 + 3 + 4
+
+
+def test_last_partial_call_counts_only_the_batches_of_the_epoch():
+    if BACKEND == "torch":
+        pytest.skip("Keras does not support steps_per_execution on torch.")
+    gan = compiled_gan(steps_per_execution=2)
+    counts = []
+    recorder = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: counts.append(gan.training_progress.batches_done)
+    )
+    gan.fit(gaussian_data(320), epochs=1, callbacks=[recorder], **FIT)  # 5 batches
+    assert counts == [2, 4, 5]
+
+
+def test_callback_list_subclass_is_kept():
+    gan = compiled_gan()
+    epochs_ended = []
+
+    class RecordingList(keras.callbacks.CallbackList):
+        def on_epoch_end(self, epoch, logs=None):
+            epochs_ended.append(epoch)
+            super().on_epoch_end(epoch, logs)
+
+    callbacks = RecordingList([], add_history=True, model=gan)
+    gan.fit(X, epochs=2, callbacks=callbacks, **FIT)
+    assert epochs_ended == [0, 1]
+    assert len(callbacks.callbacks) == 1  # the user's list is not changed
+
+
+def test_resume_with_steps_per_epoch_warns(tmp_path):
+    path = str(tmp_path / "latest.keras")
+    fit = dict(FIT, steps_per_epoch=2)
+    with pytest.raises(KeyboardInterrupt):
+        compiled_gan().fit(
+            X,
+            epochs=EPOCHS,
+            callbacks=[keras.callbacks.ModelCheckpoint(path, save_freq=1), InterruptAt(epoch=1, batch=0)],
+            **fit,
+        )
+    with pytest.warns(UserWarning, match="steps_per_epoch=2"):
+        keras.models.load_model(path).fit(X, epochs=EPOCHS, initial_epoch=1, **fit)

@@ -66,7 +66,6 @@ class GANTrainer:
     def skip_batches(self, function_args, count):
         """Drops `count` batches from the train function's iterator."""
         (iterator,) = function_args
-        if isinstance(iterator, (tf.data.Iterator, tf.distribute.DistributedIterator)):
-            for _ in range(count):
-                next(iterator)
+        for _ in range(count):
+            next(iterator)
         return self.get_logs()

@@ -1,3 +1,5 @@
+import copy
+
 import keras
 import numpy as np
 from keras import ops
@@ -498,13 +500,21 @@ class GAN(backend.GANTrainer, keras.Model):
 
     def fit(self, x=None, *args, callbacks=None, **kwargs):
         _check_not_empty(x)
-        callbacks = _as_list(callbacks)
         # First, so that checkpoints written at an epoch's end by the
         # user's callbacks record the epoch as complete.
-        callbacks.insert(0, TrackTrainingProgress(self))
+        first = [
+            TrackTrainingProgress(
+                self, _callbacks_of(callbacks), kwargs.get("steps_per_epoch")
+            )
+        ]
+        last = []
         if getattr(self, "on_nonfinite", None) == "raise":
-            callbacks.append(RaiseOnSkippedStep())
-        return super().fit(x, *args, callbacks=callbacks, **kwargs)
+            last.append(RaiseOnSkippedStep())
+        callbacks = _with_callbacks(callbacks, first, last)
+        try:
+            return super().fit(x, *args, callbacks=callbacks, **kwargs)
+        finally:
+            self.training_progress.end_fit()
 
     def make_train_function(self, force=False):
         super().make_train_function(force=force)
@@ -733,10 +743,21 @@ class RaiseOnSkippedStep(keras.callbacks.Callback):
             )
 
 
-def _as_list(callbacks):
+def _callbacks_of(callbacks):
     if isinstance(callbacks, keras.callbacks.CallbackList):
         return list(callbacks.callbacks)
     return list(callbacks or [])
+
+
+def _with_callbacks(callbacks, first, last):
+    """`callbacks` (a list or a `CallbackList`) with `first` and `last` added."""
+    combined = first + _callbacks_of(callbacks) + last
+    if not isinstance(callbacks, keras.callbacks.CallbackList):
+        return combined
+    # A copy keeps the user's `CallbackList` (its class and settings) as is.
+    callbacks = copy.copy(callbacks)
+    callbacks.callbacks = combined
+    return callbacks
 
 
 def _check_not_empty(x):

@@ -24,12 +24,15 @@ class TrainingProgress:
 
     Lives on the GAN (`gan.training_progress`); `fit` drives it through
     `TrackTrainingProgress`, and the train function is wrapped by `wrap`.
+    Only calls made by `fit` inside an epoch count (not `train_on_batch`).
     """
 
     def __init__(self):
         self.epoch = -1
         self.batches_done = 0
         self.batches_to_skip = 0
+        self.epoch_steps = None
+        self.in_epoch = False
         self.restored = None
 
     # === Saving ===
@@ -61,9 +64,11 @@ class TrainingProgress:
 
     # === Driven by `fit` ===
 
-    def start_epoch(self, epoch, metrics_variables):
+    def start_epoch(self, epoch, metrics_variables, epoch_steps=None):
         restored, self.restored = self.restored, None
         self.epoch = epoch
+        self.epoch_steps = epoch_steps
+        self.in_epoch = True
         self.batches_done = 0
         self.batches_to_skip = 0
         if restored is None or not restored["batches_done"]:
@@ -86,6 +91,21 @@ class TrainingProgress:
     def end_epoch(self):
         self.batches_done = 0
         self.batches_to_skip = 0
+        self.in_epoch = False
+
+    def end_fit(self):
+        """Called when `fit` returns or raises: nothing left to skip."""
+        self.batches_to_skip = 0
+        self.in_epoch = False
+
+    def _count(self, batches):
+        self.batches_done += batches
+        if self.epoch_steps:  # The last call of an epoch may be partial.
+            self.batches_done = min(self.batches_done, self.epoch_steps)
+
+    def _epoch_exhausted(self):
+        skipped = self.batches_done - self.batches_to_skip
+        return self.epoch_steps is not None and skipped >= self.epoch_steps
 
     def wrap(self, train_function, skip_batches, steps_per_execution):
         """Wraps Keras' train function to count batches and skip done ones.
@@ -100,16 +120,18 @@ class TrainingProgress:
         """
 
         def resumable_train_function(*args):
+            if not self.in_epoch:  # `train_on_batch`
+                return train_function(*args)
             if self.batches_to_skip:
                 count = min(self.batches_to_skip, steps_per_execution)
                 self.batches_to_skip -= count
                 result = skip_batches(args, count)
-                if count == steps_per_execution:
+                if count == steps_per_execution or self._epoch_exhausted():
                     return result
                 # Resumed with another `steps_per_execution`: the rest of
                 # this call trains.
             result = train_function(*args)
-            self.batches_done += steps_per_execution
+            self._count(steps_per_execution)
             return result
 
         resumable_train_function.wrapped_train_function = train_function
@@ -121,17 +143,42 @@ class TrackTrainingProgress(keras.callbacks.Callback):
 
     `GAN.fit` puts it first in the callback list, so a checkpoint written by
     a later callback at the end of an epoch records the epoch as complete.
+
+    Args:
+        gan: The GAN being trained.
+        callbacks: The other callbacks of the `fit` call. Keras'
+            `BackupAndRestore` records epoch 0 for every save before the end
+            of the first epoch of a resumed run, so a second interruption in
+            that epoch would restart training from epoch 0; this callback
+            tells them the epoch instead.
+        steps_per_epoch: The `fit` argument (warns on resume when set).
     """
 
-    def __init__(self, gan):
+    def __init__(self, gan, callbacks=(), steps_per_epoch=None):
         super().__init__()
         # Kept directly: `self.model` would sync the JAX state every call.
         self._gan = gan
+        self._backups = [
+            c for c in callbacks if isinstance(c, keras.callbacks.BackupAndRestore)
+        ]
+        self._steps_per_epoch = steps_per_epoch
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._gan.training_progress.start_epoch(
-            epoch, self._gan.metrics_variables
+        for backup in self._backups:
+            backup._current_epoch = epoch
+        progress = self._gan.training_progress
+        progress.start_epoch(
+            epoch, self._gan.metrics_variables, (self.params or {}).get("steps")
         )
+        if progress.batches_to_skip and self._steps_per_epoch:
+            warnings.warn(
+                f"Resuming epoch {epoch + 1} after batch "
+                f"{progress.batches_to_skip} with `steps_per_epoch="
+                f"{self._steps_per_epoch}`: Keras carries the data iterator "
+                "over from one epoch to the next, but a resumed `fit` reads "
+                "the data from its start, so this epoch may see other batches "
+                "than the interrupted run would have."
+            )
 
     def on_epoch_end(self, epoch, logs=None):
         self._gan.training_progress.end_epoch()
