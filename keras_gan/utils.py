@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 
+from keras_gan import backend
+
 
 def is_integer(value):
     """Whether `value` is a Python or NumPy integer (booleans excluded)."""
@@ -53,6 +55,33 @@ def check_value_range(value_range, expected="a pair `(low, high)`"):
             f"Received: value_range={value_range!r}"
         )
     return low, high
+
+
+def draw_for_global_batch(draw, batch_size):
+    """Random values for this replica's slice of the global batch.
+
+    Under a `tf.distribute` strategy every replica shares one seed state, so
+    `draw(batch_size)` would give bit-identical values on every replica.
+    Instead `draw(batch_size * num_replicas)` is drawn on each replica (the
+    same values everywhere) and each keeps its own rows: the global batch
+    gets the draws of a single-device step. Elsewhere this is
+    `draw(batch_size)`.
+
+    Args:
+        draw: A function of the number of rows returning a tensor of shape
+            `(rows, ...)`.
+        batch_size: Rows on this replica.
+
+    Returns:
+        A tensor of shape `(batch_size, ...)`.
+    """
+    replica, num_replicas = backend.replica_context()
+    if num_replicas == 1:
+        return draw(batch_size)
+    values = draw(batch_size * num_replicas)
+    shape = list(keras.ops.shape(values))
+    start = [replica * batch_size] + [0] * (len(shape) - 1)
+    return keras.ops.slice(values, start, [batch_size] + shape[1:])
 
 
 class ConfigMixin:

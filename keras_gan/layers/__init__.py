@@ -1,0 +1,1 @@
+"""Keras layers for GAN networks (all backends, no `Lambda` layers)."""
