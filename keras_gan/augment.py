@@ -20,7 +20,9 @@ flow through it back to the generator.
 import keras
 from keras import ops
 
+from keras_gan import backend
 from keras_gan.utils import SavesSeedState
+from keras_gan.utils import draw_for_global_batch
 
 POLICIES = ("color", "translation", "cutout")
 
@@ -74,11 +76,26 @@ def _check_images(images):
 # ---------------------------------------------------------------------------
 
 
+def per_image_uniform(batch, seed, minval=0.0, maxval=1.0):
+    """`(batch,)` uniform values, one per image of the global batch slice."""
+    return draw_for_global_batch(
+        lambda rows: keras.random.uniform((rows,), minval, maxval, seed=seed),
+        batch,
+    )
+
+
+def per_image_randint(batch, seed, minval, maxval):
+    """`(batch,)` integers in `[minval, maxval)`, one per image."""
+    return draw_for_global_batch(
+        lambda rows: keras.random.randint((rows,), minval, maxval, seed=seed),
+        batch,
+    )
+
+
 def _per_image_uniform(x, seed, minval=0.0, maxval=1.0):
     """Uniform values of shape (B, 1, 1, 1) in the dtype of `x`."""
-    shape = (ops.shape(x)[0], 1, 1, 1)
-    values = keras.random.uniform(shape, minval, maxval, seed=seed)
-    return ops.cast(values, x.dtype)
+    values = per_image_uniform(ops.shape(x)[0], seed, minval, maxval)
+    return ops.cast(ops.reshape(values, (-1, 1, 1, 1)), x.dtype)
 
 
 def _apply_gate(x, augmented, gate):
@@ -132,8 +149,8 @@ def random_translation(x, seed, ratio=0.125, gate=None):
     batch, height, width = ops.shape(x)[0], x.shape[1], x.shape[2]
     shift_h = int(height * ratio + 0.5)
     shift_w = int(width * ratio + 0.5)
-    dy = keras.random.randint((batch,), -shift_h, shift_h + 1, seed=seed)
-    dx = keras.random.randint((batch,), -shift_w, shift_w + 1, seed=seed)
+    dy = per_image_randint(batch, seed, -shift_h, shift_h + 1)
+    dx = per_image_randint(batch, seed, -shift_w, shift_w + 1)
     if gate is not None:
         dy = ops.where(gate, dy, ops.zeros_like(dy))
         dx = ops.where(gate, dx, ops.zeros_like(dx))
@@ -163,10 +180,8 @@ def random_cutout(x, seed, ratio=0.5, gate=None):
     batch, height, width = ops.shape(x)[0], x.shape[1], x.shape[2]
     size_h = int(height * ratio + 0.5)
     size_w = int(width * ratio + 0.5)
-    cy = keras.random.randint(
-        (batch,), 0, height + (1 - size_h % 2), seed=seed
-    )
-    cx = keras.random.randint((batch,), 0, width + (1 - size_w % 2), seed=seed)
+    cy = per_image_randint(batch, seed, 0, height + (1 - size_h % 2))
+    cx = per_image_randint(batch, seed, 0, width + (1 - size_w % 2))
     in_rows = _square_mask(ops.cast(cy, "int32"), size_h, height, x.dtype)
     in_cols = _square_mask(ops.cast(cx, "int32"), size_w, width, x.dtype)
     square = ops.expand_dims(in_rows, 2) * ops.expand_dims(in_cols, 1)
@@ -415,8 +430,7 @@ class AdaptiveAugment(DiffAugment):
         p = ops.convert_to_tensor(self._p)
 
         def draw():
-            u = keras.random.uniform((batch,), seed=self.seed_generator)
-            return ops.less(u, p)
+            return ops.less(per_image_uniform(batch, self.seed_generator), p)
 
         return draw
 
@@ -429,16 +443,25 @@ class AdaptiveAugment(DiffAugment):
     def update(self, real_logits):
         """Accumulates `sign(real_logits)` and adjusts `p` every `interval`.
 
+        Call it once per training step (the GAN does, with the logits of
+        its first discriminator update), so that each real batch counts
+        once. Under a `tf.distribute` strategy the signs and the image count
+        are summed over the replicas: `p` moves with the global batch.
+
         Args:
-            real_logits: Discriminator outputs (logits, any shape whose
-                first axis is the batch) on the real images of one step.
+            real_logits: Discriminator outputs (logits, or a map of patch
+                logits per image; any shape whose first axis is the batch)
+                on the real images of one step.
 
         Returns:
             The new value of `p` (a float32 scalar tensor).
         """
         logits = ops.cast(real_logits, "float32")
-        batch = ops.cast(ops.shape(logits)[0], "float32")
-        sign_sum = self._sign_sum + ops.mean(ops.sign(logits)) * batch
+        logits = ops.reshape(logits, (ops.shape(logits)[0], -1))
+        signs = ops.mean(ops.sign(logits), axis=1)  # One value per image.
+        batch_sum = backend.replica_sum(ops.sum(signs))
+        batch = backend.replica_sum(ops.cast(ops.shape(signs)[0], "float32"))
+        sign_sum = self._sign_sum + batch_sum
         image_count = self._image_count + batch
         update_count = self._update_count + 1.0
         due = ops.greater_equal(update_count, float(self.interval))

@@ -1,9 +1,16 @@
 """Discriminator regularizers added to the discriminator loss.
 
 A penalty is called in the discriminator step as
-`penalty(discriminator, real_samples, fake_samples, step=..., seed=...)` and
-returns the weighted scalar that is added to the discriminator loss. Its
-`name` is the key under which the GAN logs it.
+`penalty(discriminator, real_samples, fake_samples, step=..., seed=...,
+input_gradients=...)` and returns the weighted scalar that is added to the
+discriminator loss. Its `name` is the key under which the GAN logs it.
+
+Penalties on the input gradients of the discriminator at the real samples
+(R1) or the generated ones (R2) declare it in `gradient_input`. The GAN then
+computes those gradients in the same discriminator pass that gives the
+logits of its loss, and passes them as `input_gradients={"real": ...}`: the
+penalty regularizes exactly the samples (and augmentations) the loss sees,
+and the discriminator runs once on them.
 
 Lazy regularization (Karras et al. 2020): with `interval=k > 1` the penalty
 is evaluated only on steps where `step % k == 0`, multiplied by `k` so that
@@ -16,6 +23,7 @@ from keras import ops
 
 from keras_gan import backend
 from keras_gan.utils import ConfigMixin
+from keras_gan.utils import draw_for_global_batch
 
 _PACKAGE = "keras_gan"
 
@@ -24,7 +32,9 @@ class Penalty(ConfigMixin):
     """Base class for discriminator penalties.
 
     Subclasses implement `compute(discriminator, real_samples, fake_samples,
-    seed)` returning the unweighted penalty.
+    seed, input_gradients)` returning the unweighted penalty, and set
+    `gradient_input` to `"real"` or `"fake"` when that is a function of the
+    discriminator's input gradients at those samples.
 
     Args:
         weight: Non-negative multiplier of the penalty.
@@ -48,17 +58,40 @@ class Penalty(ConfigMixin):
         self.interval = interval
         self.name = name or self.default_name
 
-    def compute(self, discriminator, real_samples, fake_samples, seed=None):
+    gradient_input = None
+
+    @property
+    def shares_discriminator_pass(self):
+        """Whether the GAN passes the input gradients it computed with its
+        loss (lazy penalties run their own pass on their steps only)."""
+        return self.gradient_input is not None and self.interval == 1
+
+    def compute(
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        seed=None,
+        input_gradients=None,
+    ):
         raise NotImplementedError
 
     def __call__(
-        self, discriminator, real_samples, fake_samples, step=0, seed=None
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        step=0,
+        seed=None,
+        input_gradients=None,
     ):
         real_samples = ops.convert_to_tensor(real_samples)
         fake_samples = ops.convert_to_tensor(fake_samples)
 
         def weighted():
-            value = self.compute(discriminator, real_samples, fake_samples, seed)
+            value = self.compute(
+                discriminator, real_samples, fake_samples, seed, input_gradients
+            )
             return ops.cast(value, "float32") * (self.weight * self.interval)
 
         if self.interval == 1:
@@ -83,9 +116,13 @@ def _is_number(value):
     )
 
 
-def squared_gradient_norm(discriminator, samples):
-    """Per-sample `||d sum(D(x)) / dx||^2`, shape `(batch,)`."""
-    gradients, _ = backend.input_gradients(discriminator, samples)
+def squared_gradient_norm(discriminator, samples, gradients=None):
+    """Per-sample `||d sum(D(x)) / dx||^2`, shape `(batch,)`.
+
+    `gradients`, when given, are those input gradients, computed already.
+    """
+    if gradients is None:
+        gradients, _ = backend.input_gradients(discriminator, samples)
     batch_size = ops.shape(gradients)[0]
     gradients = ops.reshape(ops.cast(gradients, "float32"), (batch_size, -1))
     return ops.sum(ops.square(gradients), axis=-1)
@@ -131,12 +168,24 @@ class GradientPenalty(Penalty):
         """`e * real + (1 - e) * fake` with `e ~ U[0, 1]` per sample."""
         batch_size = ops.shape(real_samples)[0]
         mix_shape = (batch_size,) + (1,) * (len(real_samples.shape) - 1)
-        mix = keras.random.uniform(mix_shape, seed=seed, dtype=real_samples.dtype)
+        mix = draw_for_global_batch(
+            lambda rows: keras.random.uniform(
+                (rows,) + mix_shape[1:], seed=seed, dtype=real_samples.dtype
+            ),
+            batch_size,
+        )
         return mix * real_samples + (1.0 - mix) * ops.cast(
             fake_samples, real_samples.dtype
         )
 
-    def compute(self, discriminator, real_samples, fake_samples, seed=None):
+    def compute(
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        seed=None,
+        input_gradients=None,
+    ):
         interpolated = self.interpolate(real_samples, fake_samples, seed)
         squared_norm = squared_gradient_norm(discriminator, interpolated)
         norm = ops.sqrt(squared_norm + self.epsilon)
@@ -169,9 +218,20 @@ class R1Penalty(Penalty):
     """
 
     default_name = "r1_penalty"
+    gradient_input = "real"
 
-    def compute(self, discriminator, real_samples, fake_samples, seed=None):
-        return 0.5 * ops.mean(squared_gradient_norm(discriminator, real_samples))
+    def compute(
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        seed=None,
+        input_gradients=None,
+    ):
+        gradients = (input_gradients or {}).get("real")
+        return 0.5 * ops.mean(
+            squared_gradient_norm(discriminator, real_samples, gradients)
+        )
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -200,9 +260,20 @@ class R2Penalty(Penalty):
     """
 
     default_name = "r2_penalty"
+    gradient_input = "fake"
 
-    def compute(self, discriminator, real_samples, fake_samples, seed=None):
-        return 0.5 * ops.mean(squared_gradient_norm(discriminator, fake_samples))
+    def compute(
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        seed=None,
+        input_gradients=None,
+    ):
+        gradients = (input_gradients or {}).get("fake")
+        return 0.5 * ops.mean(
+            squared_gradient_norm(discriminator, fake_samples, gradients)
+        )
 
 
 def get(identifier):

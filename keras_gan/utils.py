@@ -4,6 +4,7 @@ import keras
 import numpy as np
 
 from keras_gan import backend
+from keras_gan import compat
 
 
 def is_integer(value):
@@ -114,9 +115,9 @@ def unsaved_seed_generators(model):
     """
     return [
         generator
-        for layer in model._flatten_layers(include_self=False)
+        for layer in compat.sublayers(model)
         if not isinstance(layer, SavesSeedState)
-        for generator in layer._seed_generators
+        for generator in compat.seed_generators(layer)
     ]
 
 

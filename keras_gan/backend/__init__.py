@@ -7,12 +7,16 @@ module provides:
   differentiable again so penalties on input gradients can be minimized.
 - `replica_context()`: `(replica index, number of replicas)` inside a
   `tf.distribute` replica, `(0, 1)` elsewhere.
+- `replica_sum(value)`: `value` summed over the `tf.distribute` replicas;
+  `all_replicas_finite(finite)`: whether a flag holds on every replica.
 - `prepare_logs(logs)`: the step's logs in the form the trainer reduces.
 - `stateful_cond(pred, true_fn, false_fn)`: `keras.ops.cond` whose branches
   may assign variables (batch-norm statistics, seeds) on every backend.
-- `GANTrainer`: a mixin with the `train_step` mechanics (how one loss is
-  differentiated and applied by one optimizer) and `skip_batches` (how a
-  call of Keras' train function drops batches without training on them).
+- `GANTrainer`: a mixin with the training mechanics: `minimize` (how one
+  loss is differentiated and applied by one optimizer), `skip_batches` (how
+  a call of Keras' train function drops batches without training on them)
+  and, on JAX, the adapter from the stateful `train_step(data)` to the
+  stateless function Keras compiles.
 """
 
 import keras
@@ -21,21 +25,27 @@ _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import GANTrainer
+    from keras_gan.backend.tensorflow import all_replicas_finite
     from keras_gan.backend.tensorflow import input_gradients
     from keras_gan.backend.tensorflow import prepare_logs
     from keras_gan.backend.tensorflow import replica_context
+    from keras_gan.backend.tensorflow import replica_sum
     from keras_gan.backend.tensorflow import stateful_cond
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
+    from keras_gan.backend.jax import all_replicas_finite
     from keras_gan.backend.jax import input_gradients
     from keras_gan.backend.jax import prepare_logs
     from keras_gan.backend.jax import replica_context
+    from keras_gan.backend.jax import replica_sum
     from keras_gan.backend.jax import stateful_cond
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
+    from keras_gan.backend.torch import all_replicas_finite
     from keras_gan.backend.torch import input_gradients
     from keras_gan.backend.torch import prepare_logs
     from keras_gan.backend.torch import replica_context
+    from keras_gan.backend.torch import replica_sum
     from keras_gan.backend.torch import stateful_cond
 else:
     raise ImportError(

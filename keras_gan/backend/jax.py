@@ -1,8 +1,9 @@
 """JAX mechanics: a stateless step built from the same stateful hooks.
 
-Keras' JAX trainer calls `train_step(state, data)` and expects
+Keras' JAX trainer calls a stateless `step(state, data)` and expects
 `(logs, new_state)`. The GAN writes its step once, statefully, as
-`train_step(data)`. Here that step runs inside a `keras.StatelessScope` that
+`train_step(data)`; the adapter `stateless_train_step(state, data)` runs
+that step inside a `keras.StatelessScope` that
 maps every model, optimizer and metric variable to its value in `state`:
 variable reads see the state, and every `assign` (optimizer updates,
 batch-norm statistics, seed generators, metrics) is recorded in the scope,
@@ -13,7 +14,10 @@ the trainable values only.
 import jax
 import jax.numpy as jnp
 import keras
-from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+from keras_gan.compat import get_stateless_scope
+from keras_gan.compat import jax_state_shardings
+from keras_gan.compat import make_jax_function
 
 
 def input_gradients(fn, inputs):
@@ -26,7 +30,9 @@ def input_gradients(fn, inputs):
 
 
 def _scope_with(mapping):
-    scope = keras.StatelessScope()
+    # Losses are collected so that `add_loss` in the networks reaches
+    # `network.losses` inside the step.
+    scope = keras.StatelessScope(collect_losses=True)
     scope.state_mapping = mapping
     return scope
 
@@ -79,6 +85,15 @@ def _run_stateless(variable_groups, state, step, data):
         for variables in variable_groups
     )
     return logs, new_state
+
+
+def replica_sum(value):
+    """One program sees the global batch: nothing to sum."""
+    return value
+
+
+def all_replicas_finite(finite):
+    return finite
 
 
 def replica_context():
@@ -159,29 +174,41 @@ class GANTrainer:
             self.metrics_variables,
         )
 
+    def stateless_train_step(self, state, data):
+        """`train_step(data)` as the `(logs, state)` function Keras runs."""
+        return _run_stateless(
+            self._train_state_variables(), state, self.train_step, data
+        )
+
+    def stateless_test_step(self, state, data):
+        """`test_step(data)` as the `(logs, state)` function Keras runs."""
+        return _run_stateless(
+            self._test_state_variables(), state, self.test_step, data
+        )
+
     def make_train_function(self, force=False):
-        step = type(self).train_step.__get__(self)
-
-        def stateless_train_step(state, data):
-            return _run_stateless(
-                self._train_state_variables(), state, step, data
+        if self.train_function is None or force:
+            self.train_function = self._make_step_function(
+                self.stateless_train_step, training=True
             )
-
-        self._with_step("train_step", stateless_train_step, force, super().make_train_function)
+        return self.train_function
 
     def make_test_function(self, force=False):
-        step = type(self).test_step.__get__(self)
+        if self.test_function is None or force:
+            self.test_function = self._make_step_function(
+                self.stateless_test_step, training=False
+            )
+        return self.test_function
 
-        def stateless_test_step(state, data):
-            return _run_stateless(self._test_state_variables(), state, step, data)
-
-        self._with_step("test_step", stateless_test_step, force, super().make_test_function)
-
-    def _with_step(self, name, stateless_step, force, make_function):
-        # Keras' JAX trainer compiles `self.<name>`; show it the stateless
-        # wrapper while it builds the function.
-        object.__setattr__(self, name, stateless_step)
-        try:
-            make_function(force=force)
-        finally:
-            object.__delattr__(self, name)
+    def _make_step_function(self, step, training):
+        if not self.run_eagerly and self.jit_compile:
+            out_shardings = None
+            state_shardings = jax_state_shardings(self)
+            if state_shardings is not None:
+                if not training:  # No optimizer state in the test step.
+                    state_shardings = tuple(
+                        state_shardings[i] for i in (0, 1, 3)
+                    )
+                out_shardings = (None, state_shardings)
+            step = jax.jit(step, donate_argnums=0, out_shardings=out_shardings)
+        return make_jax_function(self, step)

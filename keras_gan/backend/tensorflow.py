@@ -30,6 +30,41 @@ def replica_context():
     return context.replica_id_in_sync_group, context.num_replicas_in_sync
 
 
+def replica_sum(value):
+    """The sum of `value` over the replicas of a `tf.distribute` step."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce("SUM", value)
+
+
+def all_replicas_finite(finite):
+    """Whether `finite` holds on every replica."""
+    return replica_sum(1.0 - tf.cast(finite, "float32")) == 0.0
+
+
+def _poison_unless(finite, gradients):
+    """The gradients, made NaN on every replica unless `finite` is true.
+
+    Keras' `LossScaleOptimizer` checks only the first replica's gradients
+    under a `MirroredStrategy`; with a flag agreed by all replicas, every
+    replica's gradients are non-finite when any one's are, so the update is
+    skipped everywhere.
+    """
+    poison = tf.where(finite, 0.0, float("nan"))
+
+    def poisoned(gradient):
+        if gradient is None:
+            return None
+        if isinstance(gradient, tf.IndexedSlices):
+            return tf.IndexedSlices(
+                poisoned(gradient.values), gradient.indices, gradient.dense_shape
+            )
+        return gradient + tf.cast(poison, gradient.dtype)
+
+    return [poisoned(g) for g in gradients]
+
+
 def stateful_cond(pred, true_fn, false_fn):
     return keras.ops.cond(pred, true_fn, false_fn)
 
@@ -60,8 +95,12 @@ class GANTrainer:
             # mean by the replica count gives the global-batch mean.
             scaled_loss = optimizer.scale_loss(loss / num_replicas)
         gradients = tape.gradient(scaled_loss, variables)
+        finite = all_finite(loss, gradients)
+        if num_replicas > 1:
+            finite = all_replicas_finite(finite)
+            gradients = _poison_unless(finite, gradients)
         optimizer.apply(gradients, variables)
-        return loss, aux, all_finite(loss, gradients)
+        return loss, aux, finite
 
     def skip_batches(self, function_args, count):
         """Drops `count` batches from the train function's iterator."""

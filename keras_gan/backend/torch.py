@@ -24,6 +24,15 @@ def all_finite(loss, gradients):
     return torch.stack(checks).all()
 
 
+def replica_sum(value):
+    """One program sees the global batch: nothing to sum."""
+    return value
+
+
+def all_replicas_finite(finite):
+    return finite
+
+
 def replica_context():
     """`(replica index, number of replicas)`: one program sees the global
     batch on this backend."""

@@ -112,7 +112,9 @@ class GANQuality(keras.callbacks.Callback):
             Defaults to 3 (precision/recall) and 5 (density/coverage).
         kid_subsets: Number of KID subsets. Defaults to 100.
         kid_subset_size: Samples per KID subset, capped by `num_samples`.
-            Defaults to 1000.
+            Defaults to `None`: `min(1000, num_samples // 2)`, so that the
+            subsets differ and `kid_std` measures a real spread (subsets of
+            all the samples would all give the same estimate).
 
     Attributes:
         real_features: Cached real features, or `None` before the first
@@ -149,7 +151,7 @@ class GANQuality(keras.callbacks.Callback):
         prefix="",
         k=None,
         kid_subsets=100,
-        kid_subset_size=1000,
+        kid_subset_size=None,
     ):
         super().__init__()
         for name, value in (
@@ -157,9 +159,10 @@ class GANQuality(keras.callbacks.Callback):
             ("num_samples", num_samples),
             ("batch_size", batch_size),
             ("kid_subsets", kid_subsets),
-            ("kid_subset_size", kid_subset_size),
         ):
             check_positive_int(name, value)
+        if kid_subset_size is not None:
+            check_positive_int("kid_subset_size", kid_subset_size)
         if num_samples < 2:
             raise ValueError(
                 "Invalid value for argument `num_samples`. Expected at least "
@@ -215,7 +218,11 @@ class GANQuality(keras.callbacks.Callback):
         self.prefix = prefix
         self.k = k
         self.kid_subsets = int(kid_subsets)
-        self.kid_subset_size = int(kid_subset_size)
+        self.kid_subset_size = (
+            max(2, min(1000, num_samples // 2))
+            if kid_subset_size is None
+            else int(kid_subset_size)
+        )
         self.real_features = None
         self.fake_features = None
         self.results = None

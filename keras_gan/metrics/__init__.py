@@ -28,6 +28,7 @@ from keras_gan.metrics.feature_extractors import inception_preprocess
 from keras_gan.metrics.feature_extractors import train_feature_classifier
 from keras_gan.metrics.frechet import FrechetDistance
 from keras_gan.metrics.frechet import frechet_distance
+from keras_gan.metrics.frechet import frechet_distance_from_moments
 from keras_gan.metrics.kernel import KernelDistance
 from keras_gan.metrics.kernel import kernel_distance
 from keras_gan.metrics.precision_recall import PrecisionRecall
@@ -41,6 +42,7 @@ __all__ = [
     "PrecisionRecall",
     "density_coverage",
     "frechet_distance",
+    "frechet_distance_from_moments",
     "inception_feature_extractor",
     "inception_preprocess",
     "kernel_distance",

@@ -36,11 +36,24 @@ def as_knn_inputs(real_features, fake_features, k, batch_size, dtype):
 
 
 def pairwise_squared_distances(x, y):
-    """`|x_i - y_j|²` for all pairs, shape `(len(x), len(y))`."""
+    """`|x_i - y_j|²` for all pairs, shape `(len(x), len(y))`.
+
+    Computed as `|x|² - 2 x·y + |y|²` in float64 where the backend allows,
+    after centring both sets on the mean of `y`: features that share a large
+    offset would otherwise lose every digit of their distances to the
+    cancellation of the large norms.
+    """
+    dtype = x.dtype
+    accumulation = _utils.accumulation_dtype()
+    x = ops.cast(x, accumulation)
+    y = ops.cast(y, accumulation)
+    centre = _utils.mean(y, axis=0)[None, :]
+    x, y = x - centre, y - centre
     x_norms = ops.sum(ops.square(x), axis=1)[:, None]
     y_norms = ops.sum(ops.square(y), axis=1)[None, :]
-    cross = ops.matmul(x, ops.transpose(y))
-    return ops.maximum(x_norms - 2.0 * cross + y_norms, 0.0)
+    cross = _utils.matmul(x, ops.transpose(y))
+    distances = _utils.at_least(x_norms - 2.0 * cross + y_norms, 0.0)
+    return ops.cast(distances, dtype)
 
 
 def _map_row_batches(fn, queries, batch_size):

@@ -66,8 +66,13 @@ def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
     """Fréchet distance between `N(mean1, cov1)` and `N(mean2, cov2)`.
 
     Useful with precomputed reference statistics. The covariances must be
-    symmetric positive semi-definite, all four arguments of one float dtype.
+    symmetric positive semi-definite. Computed in float64 where the backend
+    allows (see the module docstring), whatever the arguments' dtypes.
     """
+    dtype = _utils.accumulation_dtype()
+    mean1, cov1, mean2, cov2 = (
+        ops.cast(ops.convert_to_tensor(v), dtype) for v in (mean1, cov1, mean2, cov2)
+    )
     diff = mean1 - mean2
     return (
         ops.sum(diff * diff)

@@ -3,6 +3,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.models.gan import GAN
+from keras_gan.models.gan import flatten_logits
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -58,6 +59,12 @@ class ConditionalGAN(GAN):
                 "Invalid value for argument `num_classes`. Expected an "
                 f"integer >= 2. Received: num_classes={num_classes!r}"
             )
+        if kwargs.get("pack", 1) != 1:
+            raise ValueError(
+                "Invalid value for argument `pack`: packing is not supported "
+                "by `ConditionalGAN` (the discriminator judges one labelled "
+                f"sample at a time). Received: pack={kwargs['pack']!r}"
+            )
         self.num_classes = int(num_classes)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
 
@@ -79,7 +86,7 @@ class ConditionalGAN(GAN):
         return self.call_generator(noise, labels, training=training)
 
     def unpack_batch(self, data):
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x, y = self.unpack_weighted_batch(data)
         if y is None:
             raise ValueError(
                 "`ConditionalGAN` needs labels: the dataset must yield "
@@ -105,7 +112,7 @@ class ConditionalGAN(GAN):
 
     def call_discriminator(self, samples, labels=None, training=False):
         logits = self.discriminator([samples, labels], training=training)
-        return ops.reshape(ops.cast(logits, "float32"), (-1,))
+        return flatten_logits(logits)
 
     # === Training ===
 

@@ -1,54 +1,23 @@
-import copy
-
 import keras
 import numpy as np
 from keras import ops
 
 from keras_gan import backend
-from keras_gan import losses as losses_module
-from keras_gan import penalties as penalties_module
 from keras_gan import utils
+from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan.models.adversarial_model import RaiseOnSkippedStep  # noqa: F401
+from keras_gan.models.adversarial_model import default_loss  # noqa: F401
+from keras_gan.models.adversarial_model import default_optimizer  # noqa: F401
+from keras_gan.models.adversarial_model import default_penalties  # noqa: F401
 from keras_gan.models.latent_sampler import LatentSampler
-from keras_gan.models.loss_trackers import LossTrackers
-from keras_gan.models.optimizer_group import OptimizerGroup
-from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
-from keras_gan.models.training_progress import TrackTrainingProgress
-from keras_gan.models.training_progress import TrainingProgress
+from keras_gan.models.latent_sampler import RandomStream
+from keras_gan.models.weight_average import WeightAverage
+from keras_gan.models.weight_average import check_config
 from keras_gan.version import __version__
-
-NONFINITE_POLICIES = ("skip", "raise", "apply")
-
-# Keyword arguments of `keras.Model.compile` that a GAN replaces with its own.
-_REPLACED_COMPILE_ARGS = {
-    "optimizer": "d_optimizer` and `g_optimizer",
-    "loss_weights": "penalty",
-    "metrics": "callbacks such as `keras_gan.callbacks.GANQuality`",
-    "weighted_metrics": "callbacks such as `keras_gan.callbacks.GANQuality`",
-}
-
-
-def default_loss():
-    """The loss `GAN.compile` uses when `loss="auto"`.
-
-    The non-saturating loss with R1 on reals (see `default_penalties`) is the
-    recipe that covered all modes of the 8-Gaussian ring benchmark
-    (`benchmarks/default_recipe.py`) most reliably; the README gives numbers.
-    """
-    return losses_module.NonSaturatingLoss()
-
-
-def default_penalties():
-    """The penalties `GAN.compile` uses when `penalty="auto"`."""
-    return [penalties_module.R1Penalty(weight=1.0)]
-
-
-def default_optimizer():
-    """Adam with the DCGAN settings (Radford et al. 2016)."""
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GAN(backend.GANTrainer, keras.Model):
+class GAN(AdversarialModel):
     """A generative adversarial network that trains with `fit()`.
 
     Each `train_step` runs `d_steps` discriminator updates, each with fresh
@@ -58,19 +27,27 @@ class GAN(backend.GANTrainer, keras.Model):
     `keras.callbacks.TerminateOnNaN`) are logged and reset every epoch.
 
     The training step is assembled from small hooks that subclasses may
-    override one at a time:
+    override one at a time (the data flows through them in this order):
 
-    - `sample_noise(batch_size)`: latent vectors.
     - `unpack_batch(data)`: `(real_samples, labels)` from one dataset batch.
-    - `call_generator(noise, labels, training)` and
-      `call_discriminator(samples, labels, training)`: how the networks are
-      called (the conditional GAN passes labels).
+    - `sample_noise(batch_size)`: latent vectors.
+    - `call_generator(noise, labels, training)`: generated samples (the
+      conditional GAN passes labels).
     - `augment(samples, training)`: applied to everything the discriminator
       sees when an `augmentation` layer is given.
+    - `pack_samples(samples)`: groups `pack` samples into one discriminator
+      input (identity with `pack=1`).
+    - `call_discriminator(samples, labels, training)`: float32 logits, one
+      per sample (or pack), or a map of patch logits per sample.
+    - `judge(samples, labels, training)`: `augment`, then
+      `call_discriminator`: what the losses and penalties see.
     - `compute_discriminator_loss(real, labels, training)` and
-      `compute_generator_loss(real, labels, training)`: the objectives.
+      `compute_generator_loss(real, labels, training)`: the objectives and
+      their logged terms.
     - `discriminator_step(real, labels)` and `generator_step(real, labels)`:
-      one update each.
+      one update each (`apply_update`), returning the values they log.
+    - `train_step(data)`: `d_steps` discriminator steps, one generator
+      step, the EMA and augmentation updates, then `record` of the values.
 
     Calling the model on latent vectors returns generated samples; use
     `generate(num_samples, seed=...)` for NumPy output.
@@ -79,7 +56,9 @@ class GAN(backend.GANTrainer, keras.Model):
         generator: A Keras model mapping `(batch, latent_dim)` noise to
             samples.
         discriminator: A Keras model mapping samples to one logit per sample,
-            shape `(batch, 1)` or `(batch,)`.
+            shape `(batch, 1)` or `(batch,)`, or to a map of patch logits
+            per sample (PatchGAN, e.g. `(batch, h, w, 1)`): losses then
+            average over the patches.
         latent_dim: Size of the latent vectors.
         latent_distribution: `"normal"` or `"uniform"`. Defaults to
             `"normal"`.
@@ -88,7 +67,15 @@ class GAN(backend.GANTrainer, keras.Model):
             `keras_gan.augment.DiffAugment`). If it has an `update(real_logits)`
             method (adaptive augmentation) it is called after every
             discriminator step. Defaults to `None`.
-        seed: Integer seed of the noise stream. Defaults to `None`.
+        seed: Integer seed of the noise stream (the penalties' stream uses
+            `seed + 1`). Defaults to `None`.
+        pack: Number of samples the discriminator judges at once (PacGAN,
+            Lin et al. 2018): `(batch, *shape)` samples reach it as
+            `(batch // pack, *shape[:-1], pack * shape[-1])` (rows side by
+            side; images stacked along the channels), so build the
+            discriminator for that input. A batch whose size is not a
+            multiple of `pack` leaves out its last `batch % pack` samples
+            from the discriminator. Defaults to `1`.
         ema: Optional dict of `enable_ema` arguments, e.g.
             `{"decay": 0.999}`, to keep an exponential moving average of the
             generator. Usually set by the `keras_gan.callbacks.GeneratorEMA`
@@ -121,21 +108,17 @@ class GAN(backend.GANTrainer, keras.Model):
         latent_distribution="normal",
         augmentation=None,
         seed=None,
+        pack=1,
         ema=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_type("generator", generator, keras.Model)
-        _check_type("discriminator", discriminator, keras.Model)
+        check_type("generator", generator, keras.Model)
+        check_type("discriminator", discriminator, keras.Model)
         if augmentation is not None:
-            _check_type("augmentation", augmentation, keras.layers.Layer)
-        if isinstance(latent_dim, bool) or not isinstance(
-            latent_dim, (int, np.integer)
-        ) or latent_dim < 1:
-            raise ValueError(
-                "Invalid value for argument `latent_dim`. Expected a "
-                f"positive integer. Received: latent_dim={latent_dim!r}"
-            )
+            check_type("augmentation", augmentation, keras.layers.Layer)
+        utils.check_positive_int("latent_dim", latent_dim)
+        utils.check_positive_int("pack", pack)
         if generator is discriminator:
             raise ValueError(
                 "Invalid value for argument `discriminator`: it is the same "
@@ -146,18 +129,26 @@ class GAN(backend.GANTrainer, keras.Model):
         self.latent_dim = int(latent_dim)
         self.augmentation = augmentation
         self.seed = seed
+        self.pack = int(pack)
         self.latent_sampler = LatentSampler(
             self.latent_dim, distribution=latent_distribution, seed=seed
         )
+        self.penalty_stream = RandomStream(
+            None if seed is None else seed + 1, name="penalty_stream"
+        )
         self.ema_generator = None
         self.ema_config = None
-        self._check_shared_layers()
+        self.check_separate_variables()
         self.check_networks()
-        self.loss_trackers = LossTrackers(["loss", "d_loss", "g_loss"])
-        self.training_progress = TrainingProgress()
         if ema is not None:
             self.enable_ema(**ema)
         self.built = True
+
+    def discriminator_networks(self):
+        return [self.discriminator]
+
+    def generator_networks(self):
+        return [self.generator]
 
     # === Network checks ===
 
@@ -166,7 +157,7 @@ class GAN(backend.GANTrainer, keras.Model):
         return keras.KerasTensor((batch_size, self.latent_dim))
 
     def discriminator_input_spec(self, samples_spec):
-        """Symbolic discriminator inputs for symbolic samples."""
+        """Symbolic discriminator inputs for symbolic (packed) samples."""
         return samples_spec
 
     def check_networks(self):
@@ -174,12 +165,10 @@ class GAN(backend.GANTrainer, keras.Model):
 
         Raises:
             ValueError: if `latent_dim` disagrees with the generator input,
-                the generator output does not match the discriminator input,
-                or the discriminator does not give one logit per sample.
+                or the generator output (packed by `pack`) does not match
+                the discriminator input.
         """
-        noise_spec = self.generator_input_spec()
-        generator_inputs = getattr(self.generator, "inputs", None)
-        noise_input = _first(generator_inputs)
+        noise_input = first(getattr(self.generator, "inputs", None))
         if noise_input is not None and noise_input.shape[-1] not in (
             None,
             self.latent_dim,
@@ -189,185 +178,34 @@ class GAN(backend.GANTrainer, keras.Model):
                 f"generator's latent input shape {tuple(noise_input.shape)}. "
                 f"Received: latent_dim={self.latent_dim}"
             )
-        samples_spec = _output_spec(self.generator, noise_spec)
-        discriminator_input = _first(getattr(self.discriminator, "inputs", None))
-        if samples_spec is not None and discriminator_input is not None:
-            if not _shapes_compatible(
-                samples_spec.shape[1:], discriminator_input.shape[1:]
-            ):
-                raise ValueError(
-                    "Invalid value for argument `generator`: its output shape "
-                    f"{tuple(samples_spec.shape)} does not match the "
-                    "discriminator's input shape "
-                    f"{tuple(discriminator_input.shape)}."
-                )
+        samples_spec = output_spec(self.generator, self.generator_input_spec())
         if samples_spec is None:
             return
+        packed_shape = self.packed_shape(samples_spec.shape)
+        discriminator_input = first(getattr(self.discriminator, "inputs", None))
+        if discriminator_input is not None and not shapes_compatible(
+            packed_shape[1:], discriminator_input.shape[1:]
+        ):
+            packing = f" packed by pack={self.pack}" if self.pack > 1 else ""
+            raise ValueError(
+                "Invalid value for argument `generator`: its output shape "
+                f"{tuple(samples_spec.shape)}{packing} does not match the "
+                "discriminator's input shape "
+                f"{tuple(discriminator_input.shape)}."
+            )
         if self.augmentation is not None and not self.augmentation.built:
             self.augmentation.build(samples_spec.shape)
-        logits_spec = _output_spec(
-            self.discriminator, self.discriminator_input_spec(samples_spec)
+        packed_spec = keras.KerasTensor(packed_shape, samples_spec.dtype)
+        logits_spec = output_spec(
+            self.discriminator, self.discriminator_input_spec(packed_spec)
         )
-        if logits_spec is not None and tuple(logits_spec.shape[1:]) not in (
-            (),
-            (1,),
-        ):
+        if logits_spec is not None and not is_logits_shape(logits_spec.shape):
             raise ValueError(
                 "Invalid value for argument `discriminator`. Expected one "
-                "logit per sample, output shape (batch, 1) or (batch,). "
-                f"Received: output shape {tuple(logits_spec.shape)}"
+                "logit per sample, output shape (batch, 1) or (batch,), or a "
+                "map of patch logits such as (batch, h, w, 1). Received: "
+                f"output shape {tuple(logits_spec.shape)}"
             )
-
-    def _check_shared_layers(self):
-        generator_ids = {id(v) for v in self.generator.weights}
-        shared = [
-            v.path for v in self.discriminator.weights if id(v) in generator_ids
-        ]
-        if shared:
-            raise ValueError(
-                "Invalid value for argument `discriminator`: it shares "
-                f"variables with the generator ({', '.join(shared[:3])}). "
-                "Each update would move both networks; pass networks with "
-                "separate layers."
-            )
-
-    # === Compile ===
-
-    def compile(
-        self,
-        d_optimizer=None,
-        g_optimizer=None,
-        loss="auto",
-        penalty="auto",
-        d_steps=1,
-        on_nonfinite="skip",
-        **kwargs,
-    ):
-        """Configures the GAN for training.
-
-        Args:
-            d_optimizer: Discriminator optimizer (instance, name or config).
-                Defaults to `Adam(2e-4, beta_1=0.5)`.
-            g_optimizer: Generator optimizer, a different object from
-                `d_optimizer`. Defaults to `Adam(2e-4, beta_1=0.5)`.
-            loss: A `keras_gan.losses.GANLoss`, a registered name such as
-                `"hinge"`, or `"auto"` for the default recipe (the
-                non-saturating loss). Defaults to `"auto"`.
-            penalty: A `keras_gan.penalties.Penalty`, a list of them, `None`
-                for none, or `"auto"` for the default recipe (R1 with
-                weight 1). Defaults to `"auto"`.
-            d_steps: Discriminator updates per generator update. Defaults
-                to `1`.
-            on_nonfinite: What an update whose loss or gradients are NaN or
-                infinite does. `"skip"`: it is not applied (weights and
-                optimizer state stay as they were) and is counted in the
-                `skipped_steps` log. `"raise"`: the same, then `fit` stops
-                with a `RuntimeError` naming the batch. `"apply"`: applied
-                like any update (plain Keras behaviour). Defaults to
-                `"skip"`.
-            **kwargs: Passed to `keras.Model.compile`: `run_eagerly`,
-                `jit_compile`, `steps_per_execution`, `auto_scale_loss`.
-        """
-        for name, replacement in _REPLACED_COMPILE_ARGS.items():
-            if name in kwargs:
-                raise ValueError(
-                    f"`GAN.compile` does not take the argument `{name}`; "
-                    f"use `{replacement}` instead. Received: {name}="
-                    f"{kwargs[name]!r}"
-                )
-        if isinstance(d_steps, bool) or not isinstance(
-            d_steps, (int, np.integer)
-        ) or d_steps < 1:
-            raise ValueError(
-                "Invalid value for argument `d_steps`. Expected an integer "
-                f">= 1. Received: d_steps={d_steps!r}"
-            )
-        if on_nonfinite not in NONFINITE_POLICIES:
-            raise ValueError(
-                "Invalid value for argument `on_nonfinite`. Expected one of "
-                f"{NONFINITE_POLICIES}. Received: on_nonfinite={on_nonfinite!r}"
-            )
-        d_optimizer = _get_optimizer("d_optimizer", d_optimizer)
-        g_optimizer = _get_optimizer("g_optimizer", g_optimizer)
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "Invalid value for argument `g_optimizer`: it is the same "
-                "object as `d_optimizer`. Sharing one optimizer between the "
-                "two networks mixes their slot variables; pass two "
-                "optimizers."
-            )
-        loss_fn = default_loss() if loss == "auto" else losses_module.get(loss)
-        penalties = (
-            default_penalties()
-            if isinstance(penalty, str) and penalty == "auto"
-            else penalties_module.get(penalty)
-        )
-        _check_unique_names(penalties)
-
-        auto_scale_loss = kwargs.pop("auto_scale_loss", True)
-        super().compile(optimizer=None, loss=None, **kwargs)
-        self._gan_compile_config = {
-            "d_optimizer": d_optimizer,
-            "g_optimizer": g_optimizer,
-            "loss": loss_fn,
-            "penalty": penalties,
-            "d_steps": int(d_steps),
-            "on_nonfinite": on_nonfinite,
-            **kwargs,
-        }
-        self.on_nonfinite = on_nonfinite
-        self.d_optimizer = self._wrap_optimizer(d_optimizer, auto_scale_loss)
-        self.g_optimizer = self._wrap_optimizer(g_optimizer, auto_scale_loss)
-        self.optimizer = OptimizerGroup(self.d_optimizer, self.g_optimizer)
-        self.loss_fn = loss_fn
-        self.penalties = penalties
-        self.d_steps = int(d_steps)
-        counters = [] if on_nonfinite == "apply" else ["skipped_steps"]
-        self.loss_trackers = LossTrackers(
-            ["loss", "d_loss", "g_loss"] + [p.name for p in penalties],
-            counters=counters,
-        )
-        self._build_optimizers()
-
-    def _wrap_optimizer(self, optimizer, auto_scale_loss):
-        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-            return optimizer
-        if auto_scale_loss and self.dtype_policy.name == "mixed_float16":
-            # Dynamic loss scaling also skips non-finite updates.
-            return keras.optimizers.LossScaleOptimizer(optimizer)
-        if self.on_nonfinite != "apply":
-            return SkipNonFiniteOptimizer(optimizer)
-        return optimizer
-
-    def _build_optimizers(self):
-        # Built now so that `load_model`, `load_weights` and
-        # `BackupAndRestore` can restore the slot variables before training.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        config = dict(self._gan_compile_config)
-        config["penalty"] = [
-            keras.saving.serialize_keras_object(p) for p in config["penalty"]
-        ]
-        for key in ("d_optimizer", "g_optimizer", "loss"):
-            config[key] = keras.saving.serialize_keras_object(config[key])
-        return config
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        for key in ("d_optimizer", "g_optimizer", "loss"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        config["penalty"] = [
-            keras.saving.deserialize_keras_object(p) for p in config["penalty"]
-        ]
-        self.compile(**config)
-
-    @property
-    def metrics(self):
-        return [self.loss_trackers]
 
     # === Hooks ===
 
@@ -380,19 +218,28 @@ class GAN(backend.GANTrainer, keras.Model):
 
     def unpack_batch(self, data):
         """Returns `(real_samples, labels)`; labels are `None` here."""
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x, _ = self.unpack_weighted_batch(data)
         return self.check_real_samples(x), None
 
     def check_real_samples(self, samples):
         """Checks the dtype and shape of a batch of real samples."""
-        _check_real_samples(samples)
-        expected = _first(getattr(self.discriminator, "inputs", None))
-        if expected is not None and not _shapes_compatible(
+        dtype = keras.backend.standardize_dtype(samples.dtype)
+        if "float" not in dtype:
+            raise ValueError(
+                "Invalid dtype of the real samples. Expected floating point "
+                "data in the generator's output range (for images, [-1, 1] "
+                "or [0, 1]); scale them first, e.g. `x / 127.5 - 1`. "
+                f"Received: dtype={dtype}"
+            )
+        expected = first(getattr(self.generator, "outputs", None))
+        if expected is None and self.pack == 1:
+            expected = first(getattr(self.discriminator, "inputs", None))
+        if expected is not None and not shapes_compatible(
             tuple(samples.shape)[1:], tuple(expected.shape)[1:]
         ):
             raise ValueError(
                 "Invalid shape of the real samples. Expected batches of shape "
-                f"{tuple(expected.shape)} (the discriminator's input). "
+                f"{tuple(expected.shape)} (the generator's output). "
                 f"Received: shape={tuple(samples.shape)}"
             )
         return samples
@@ -402,10 +249,36 @@ class GAN(backend.GANTrainer, keras.Model):
         generator = generator or self.generator
         return generator(noise, training=training)
 
+    def packed_shape(self, shape):
+        """The shape of `pack_samples` output for samples of `shape`."""
+        shape = tuple(shape)
+        if self.pack == 1:
+            return shape
+        batch = None if shape[0] is None else shape[0] // self.pack
+        last = None if shape[-1] is None else shape[-1] * self.pack
+        return (batch,) + shape[1:-1] + (last,)
+
+    def pack_samples(self, samples):
+        """Groups `pack` consecutive samples into one discriminator input.
+
+        `(batch, *shape)` becomes `(batch // pack, *shape[:-1],
+        pack * shape[-1])`; extra samples of a batch whose size is not a
+        multiple of `pack` are left out.
+        """
+        if self.pack == 1:
+            return samples
+        inner = tuple(samples.shape[1:])
+        groups = ops.shape(samples)[0] // self.pack
+        samples = samples[: groups * self.pack]
+        samples = ops.reshape(samples, (groups, self.pack) + inner)
+        samples = ops.moveaxis(samples, 1, -2)
+        return ops.reshape(samples, (groups,) + inner[:-1] + (-1,))
+
     def call_discriminator(self, samples, labels=None, training=False):
-        """Discriminator logits as float32, shape `(batch,)`."""
-        logits = self.discriminator(samples, training=training)
-        return ops.reshape(ops.cast(logits, "float32"), (-1,))
+        """Discriminator logits as float32: `(batch,)` for one logit per
+        sample (or pack), `(batch, patches)` for a map of patch logits."""
+        logits = self.discriminator(self.pack_samples(samples), training=training)
+        return flatten_logits(logits)
 
     def augment(self, samples, training=True):
         if self.augmentation is None:
@@ -421,41 +294,51 @@ class GAN(backend.GANTrainer, keras.Model):
         noise = self.sample_noise(batch_size)
         return self.call_generator(noise, labels, training=training)
 
+    def judge_with_gradients(self, samples, labels, training, gradients):
+        """Logits of `samples`, and their input gradients if `gradients`."""
+        if not gradients:
+            return self.judge(samples, labels, training=training), None
+        grads, logits = backend.input_gradients(
+            lambda x: self.judge(x, labels, training=training),
+            ops.convert_to_tensor(samples),
+        )
+        return logits, grads
+
     def compute_discriminator_loss(self, real, labels=None, training=True):
         """Returns `(total_loss, terms, real_logits)` of one discriminator step.
 
-        `terms` maps `"d_loss"` and each penalty name to its value.
+        `terms` maps `"d_loss"` and each penalty name to its value. The
+        logits of the real and generated samples are computed once; R1 and
+        R2 penalties use the input gradients of that same pass.
         """
-        batch_size = ops.shape(real)[0]
         fake = ops.stop_gradient(
-            self.generate_fake(batch_size, labels, training=training)
+            self.generate_fake(ops.shape(real)[0], labels, training=training)
         )
-        real_logits = self.judge(real, labels, training=training)
-        fake_logits = self.judge(fake, labels, training=training)
+        shared = {p.gradient_input for p in self.penalties if p.shares_discriminator_pass}
+        real_logits, real_gradients = self.judge_with_gradients(
+            real, labels, training, "real" in shared
+        )
+        fake_logits, fake_gradients = self.judge_with_gradients(
+            fake, labels, training, "fake" in shared
+        )
         adversarial = self.loss_fn.discriminator_loss(real_logits, fake_logits)
         terms = {"d_loss": adversarial}
-        step = self.d_optimizer.iterations
-
-        def discriminator(samples):
-            return self.judge(samples, labels, training=training)
-
-        for penalty in self.penalties:
-            terms[penalty.name] = penalty(
-                discriminator,
-                real,
-                fake,
-                step=step,
-                seed=self.latent_sampler.seed_generator,
-            )
         total = adversarial
         for penalty in self.penalties:
+            terms[penalty.name] = penalty(
+                lambda x: self.judge(x, labels, training=training),
+                real,
+                fake,
+                step=self.d_optimizer.iterations,
+                seed=self.penalty_stream.seed_generator,
+                input_gradients={"real": real_gradients, "fake": fake_gradients},
+            )
             total = total + terms[penalty.name]
         return total, terms, real_logits
 
     def compute_generator_loss(self, real, labels=None, training=True):
         """Returns the generator loss of one generator step."""
-        batch_size = ops.shape(real)[0]
-        fake = self.generate_fake(batch_size, labels, training=training)
+        fake = self.generate_fake(ops.shape(real)[0], labels, training=training)
         fake_logits = self.judge(fake, labels, training=training)
         real_logits = None
         if self.loss_fn.uses_real_logits_for_generator:
@@ -463,107 +346,57 @@ class GAN(backend.GANTrainer, keras.Model):
         return self.loss_fn.generator_loss(fake_logits, real_logits)
 
     def discriminator_step(self, real, labels=None):
-        """One discriminator update; returns its `terms` dict."""
+        """One discriminator update; returns its logged values, its
+        `"finite"` flag and the `"real_logits"`."""
 
-        def loss_fn():
+        def objective():
             total, terms, real_logits = self.compute_discriminator_loss(
                 real, labels
             )
-            return total, (terms, real_logits)
+            return total, {**terms, "real_logits": real_logits}
 
-        _, (terms, real_logits), finite = self.minimize(
-            loss_fn, self.discriminator.trainable_variables, self.d_optimizer
+        return self.apply_update(
+            objective, [self.discriminator], self.d_optimizer, "d_reg"
         )
-        self.count_skipped(finite)
-        if hasattr(self.augmentation, "update"):
-            self.augmentation.update(real_logits)
-        return terms
 
     def generator_step(self, real, labels=None):
-        """One generator update; returns the generator loss."""
+        """One generator update; returns `"g_loss"` and `"finite"`."""
 
-        def loss_fn():
-            return self.compute_generator_loss(real, labels), None
+        def objective():
+            g_loss = self.compute_generator_loss(real, labels)
+            return g_loss, {"g_loss": g_loss}
 
-        g_loss, _, finite = self.minimize(
-            loss_fn, self.generator.trainable_variables, self.g_optimizer
+        return self.apply_update(
+            objective, [self.generator], self.g_optimizer, "g_reg"
         )
-        self.count_skipped(finite)
-        return g_loss
-
-    def count_skipped(self, finite):
-        if self.on_nonfinite != "apply":
-            skipped = 1.0 - ops.cast(finite, "float32")
-            self.loss_trackers.update_state({"skipped_steps": skipped})
-
-    # === Training and evaluation ===
-
-    def fit(self, x=None, *args, callbacks=None, **kwargs):
-        _check_not_empty(x)
-        # First, so that checkpoints written at an epoch's end by the
-        # user's callbacks record the epoch as complete.
-        first = [
-            TrackTrainingProgress(
-                self, _callbacks_of(callbacks), kwargs.get("steps_per_epoch")
-            )
-        ]
-        last = []
-        if getattr(self, "on_nonfinite", None) == "raise":
-            last.append(RaiseOnSkippedStep())
-        callbacks = _with_callbacks(callbacks, first, last)
-        try:
-            return super().fit(x, *args, callbacks=callbacks, **kwargs)
-        finally:
-            self.training_progress.end_fit()
-
-    def make_train_function(self, force=False):
-        super().make_train_function(force=force)
-        if not hasattr(self.train_function, "wrapped_train_function"):
-            self.train_function = self.training_progress.wrap(
-                self.train_function,
-                self.skip_batches,
-                self.steps_per_execution,
-            )
-        return self.train_function
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        self.training_progress.save(store, self.metrics_variables)
-        utils.save_seed_states(store, utils.unsaved_seed_generators(self))
-
-    def load_own_variables(self, store):
-        store = self.training_progress.load(store)
-        store = utils.load_seed_states(store, utils.unsaved_seed_generators(self))
-        super().load_own_variables(store)
 
     def train_step(self, data):
         real, labels = self.unpack_batch(data)
-        for _ in range(self.d_steps):
-            terms = self.discriminator_step(real, labels)
-            self.loss_trackers.update_state(terms)
-        g_loss = self.generator_step(real, labels)
+        d_results = [
+            self.discriminator_step(real, labels) for _ in range(self.d_steps)
+        ]
+        g_result = self.generator_step(real, labels)
         self.update_ema()
-        self.update_generator_metrics(g_loss, terms)
+        if hasattr(self.augmentation, "update"):
+            # Each real batch counts once per training step (StyleGAN2-ADA).
+            self.augmentation.update(d_results[0]["real_logits"])
+        for result in d_results:
+            self.record(result)
+        self.record(
+            {**g_result, "loss": total_loss(g_result, d_results)},
+            skipped_from=[r["finite"] for r in d_results] + [g_result["finite"]],
+        )
         return self.get_logs()
 
     def test_step(self, data):
         real, labels = self.unpack_batch(data)
-        _, terms, _ = self.compute_discriminator_loss(
-            real, labels, training=False
-        )
-        self.loss_trackers.update_state(terms)
+        _, terms, _ = self.compute_discriminator_loss(real, labels, training=False)
         g_loss = self.compute_generator_loss(real, labels, training=False)
-        self.update_generator_metrics(g_loss, terms)
+        g_values = {"g_loss": g_loss}
+        self.record({**terms, **g_values, "loss": total_loss(g_values, [terms])})
         return self.get_logs()
 
-    def update_generator_metrics(self, g_loss, d_terms):
-        total = g_loss
-        for value in d_terms.values():
-            total = total + value
-        self.loss_trackers.update_state({"g_loss": g_loss, "loss": total})
-
     def get_logs(self):
-        """The logged values: every tracker's result, plus extra state."""
         logs = self.get_metrics_result()
         probability = getattr(self.augmentation, "probability", None)
         if probability is not None:
@@ -587,52 +420,25 @@ class GAN(backend.GANTrainer, keras.Model):
             start: Generator step at which averaging starts. Defaults to `0`.
             warmup: Steps over which the decay ramps up. Defaults to `0`.
         """
-        if isinstance(decay, bool) or not 0.0 <= float(decay) < 1.0:
-            raise ValueError(
-                "Invalid value for argument `decay`. Expected a number in "
-                f"[0, 1). Received: decay={decay!r}"
-            )
-        for name, value in (("start", start), ("warmup", warmup)):
-            if isinstance(value, bool) or not isinstance(
-                value, (int, np.integer)
-            ) or value < 0:
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected an "
-                    f"integer >= 0. Received: {name}={value!r}"
-                )
-        config = {"decay": float(decay), "start": int(start), "warmup": int(warmup)}
+        config = check_config(decay, start, warmup)
         if config == self.ema_config:
             return
-        if self.ema_generator is None:
-            self.ema_generator = keras.models.clone_model(self.generator)
-            self.ema_generator.set_weights(self.generator.get_weights())
-            self.ema_generator.trainable = False
+        self._ema = WeightAverage(
+            self.generator, **config, average=self.ema_generator
+        )
+        self.ema_generator = self._ema.average
         self.ema_config = config
         # The compiled step reads the EMA settings: rebuild it.
         self.train_function = None
 
     def ema_decay_at(self, step):
-        """The decay used at generator step `step` (a tensor)."""
-        step = ops.cast(step, "float32") - self.ema_config["start"]
-        decay = self.ema_config["decay"]
-        if self.ema_config["warmup"] > 0:
-            decay = decay * ops.clip(step / self.ema_config["warmup"], 0.0, 1.0)
-        return ops.where(step < 0, 0.0, decay)
+        """The EMA decay used at generator step `step` (a tensor)."""
+        return self._ema.decay_at(step)
 
     def update_ema(self):
         """One EMA update after a generator step; no-op without EMA."""
-        if self.ema_generator is None:
-            return
-        decay = self.ema_decay_at(self.g_optimizer.iterations)
-        for average, weight in zip(
-            self.ema_generator.weights, self.generator.weights
-        ):
-            value = ops.cast(weight, average.dtype)
-            if weight.trainable:
-                value = value + ops.cast(decay, average.dtype) * (
-                    average - value
-                )
-            average.assign(value)
+        if self.ema_generator is not None:
+            self._ema.update(self.generator, self.g_optimizer.iterations)
 
     # === Sampling ===
 
@@ -698,6 +504,7 @@ class GAN(backend.GANTrainer, keras.Model):
                     self.augmentation
                 ),
                 "seed": self.seed,
+                "pack": self.pack,
                 "ema": self.ema_config,
                 "keras_gan_version": __version__,
             }
@@ -726,56 +533,33 @@ class GAN(backend.GANTrainer, keras.Model):
             ) from error
 
 
-class RaiseOnSkippedStep(keras.callbacks.Callback):
-    """Stops `fit` at the first skipped update (`on_nonfinite="raise"`)."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if logs and float(logs.get("skipped_steps", 0.0)) > 0:
-            raise RuntimeError(
-                "Non-finite loss or gradients in epoch "
-                f"{self.epoch + 1}, batch {batch + 1}: the update was skipped "
-                "and training stopped (`on_nonfinite='raise'`). The model "
-                "holds the weights from before that update. Logs: "
-                f"{ {k: float(v) for k, v in logs.items()} }"
-            )
+def total_loss(g_values, d_results):
+    """`g_loss` plus the mean over discriminator updates of their terms and
+    their regularization: the `loss` log (read by `TerminateOnNaN`)."""
+    d_total = 0.0
+    for result in d_results:
+        for name, value in result.items():
+            if name not in ("finite", "real_logits"):
+                d_total = d_total + value
+    total = g_values["g_loss"] + d_total / len(d_results)
+    return total + g_values.get("g_reg", 0.0)
 
 
-def _callbacks_of(callbacks):
-    if isinstance(callbacks, keras.callbacks.CallbackList):
-        return list(callbacks.callbacks)
-    return list(callbacks or [])
+def flatten_logits(logits):
+    """Float32 logits: `(batch,)` for one per sample, else `(batch, -1)`."""
+    logits = ops.cast(logits, "float32")
+    if len(logits.shape) <= 1 or all(d == 1 for d in logits.shape[1:]):
+        return ops.reshape(logits, (-1,))
+    return ops.reshape(logits, (ops.shape(logits)[0], -1))
 
 
-def _with_callbacks(callbacks, first, last):
-    """`callbacks` (a list or a `CallbackList`) with `first` and `last` added."""
-    combined = first + _callbacks_of(callbacks) + last
-    if not isinstance(callbacks, keras.callbacks.CallbackList):
-        return combined
-    # A copy keeps the user's `CallbackList` (its class and settings) as is.
-    callbacks = copy.copy(callbacks)
-    callbacks.callbacks = combined
-    return callbacks
+def is_logits_shape(shape):
+    """One logit per sample, or a map of patch logits with one channel."""
+    inner = tuple(shape[1:])
+    return inner in ((), (1,)) or (len(inner) >= 2 and inner[-1] == 1)
 
 
-def _check_not_empty(x):
-    """Rejects datasets known to be empty before Keras iterates them."""
-    if hasattr(x, "shape") and len(x.shape) and x.shape[0] == 0:
-        size = f"x with shape {tuple(x.shape)}"
-    elif hasattr(x, "cardinality") and int(x.cardinality()) == 0:
-        size = "a tf.data.Dataset with cardinality 0"
-    elif isinstance(x, keras.utils.PyDataset) and x.num_batches == 0:
-        size = "a PyDataset with 0 batches"
-    else:
-        return
-    raise ValueError(
-        f"Invalid value for argument `x`: the dataset is empty. Received: {size}"
-    )
-
-
-def _check_type(argument, value, expected):
+def check_type(argument, value, expected):
     if not isinstance(value, expected):
         raise ValueError(
             f"Invalid value for argument `{argument}`. Expected a "
@@ -784,13 +568,13 @@ def _check_type(argument, value, expected):
         )
 
 
-def _first(tensors):
+def first(tensors):
     if not tensors:
         return None
     return tensors[0]
 
 
-def _output_spec(model, input_spec):
+def output_spec(model, input_spec):
     """The symbolic output of `model`, or None if it can't be inferred."""
     try:
         return model.compute_output_spec(input_spec)
@@ -800,43 +584,7 @@ def _output_spec(model, input_spec):
         return None
 
 
-def _shapes_compatible(shape_a, shape_b):
+def shapes_compatible(shape_a, shape_b):
     if len(shape_a) != len(shape_b):
         return False
     return all(a is None or b is None or a == b for a, b in zip(shape_a, shape_b))
-
-
-def _check_real_samples(x):
-    dtype = keras.backend.standardize_dtype(x.dtype)
-    if "float" not in dtype:
-        raise ValueError(
-            "Invalid dtype of the real samples. Expected floating point data "
-            "in the generator's output range (for images, [-1, 1] or "
-            f"[0, 1]); scale them first, e.g. `x / 127.5 - 1`. Received: "
-            f"dtype={dtype}"
-        )
-    return x
-
-
-def _get_optimizer(argument, identifier):
-    if identifier is None:
-        return default_optimizer()
-    try:
-        return keras.optimizers.get(identifier)
-    except ValueError as error:
-        raise ValueError(
-            f"Invalid value for argument `{argument}`. Expected a Keras "
-            f"optimizer, name or config. Received: {argument}={identifier!r}"
-        ) from error
-
-
-def _check_unique_names(penalties):
-    names = [penalty.name for penalty in penalties]
-    reserved = {"loss", "d_loss", "g_loss", "aug_p"}
-    for name in names:
-        if names.count(name) > 1 or name in reserved:
-            raise ValueError(
-                "Invalid value for argument `penalty`. Each penalty needs a "
-                f"unique log name not in {sorted(reserved)}. Received names: "
-                f"{names}"
-            )

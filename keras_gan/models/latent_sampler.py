@@ -5,6 +5,39 @@ from keras_gan.utils import SavesSeedState
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
+class RandomStream(SavesSeedState, keras.layers.Layer):
+    """A seeded random stream whose state is saved with the model.
+
+    Its `seed_generator` is a model variable: saved by `model.save()` and
+    `BackupAndRestore`, restored by `load_model`, and threaded through the
+    JAX state. A GAN gives its penalties a stream of their own, so adding a
+    penalty does not change the noise the generator sees.
+
+    Args:
+        seed: Integer seed of the stream, or `None` for a random one.
+            Defaults to `None`.
+
+    Example:
+
+    ```python
+    stream = keras_gan.models.RandomStream(seed=0)
+    values = keras.random.uniform((4,), seed=stream.seed_generator)
+    ```
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.built = True
+
+    def get_config(self):
+        config = super().get_config()
+        config["seed"] = self.seed
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
 class LatentSampler(SavesSeedState, keras.layers.Layer):
     """Draws latent vectors from a seeded, saveable random stream.
 

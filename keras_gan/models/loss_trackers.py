@@ -1,9 +1,9 @@
 import keras
 
-try:  # Lets `ModelCheckpoint`/`EarlyStopping(mode="auto")` see the direction.
-    from keras.src.trainers.compile_utils import MetricsList as _Base
-except ImportError:  # pragma: no cover - other Keras layouts
-    _Base = keras.metrics.Metric
+from keras_gan import compat
+
+# Lets `ModelCheckpoint`/`EarlyStopping(mode="auto")` see the direction.
+_Base = compat.MetricsList or keras.metrics.Metric
 
 
 class LossTrackers(_Base):

@@ -1,5 +1,7 @@
 import keras
 
+from keras_gan import compat
+
 class OptimizerGroup:
     """The discriminator and generator optimizers seen as `model.optimizer`.
 
@@ -31,23 +33,18 @@ class OptimizerGroup:
         return True
 
 
-class SkipNonFiniteOptimizer(keras.optimizers.LossScaleOptimizer):
+class SkipNonFiniteOptimizer(
+    compat.disable_nonfinite_scale_update(keras.optimizers.LossScaleOptimizer)
+):
     """Applies an update only when all its gradients are finite.
 
-    Keras' `LossScaleOptimizer` already skips non-finite updates on every
-    backend, including under `tf.distribute`; here the scale stays fixed at
-    1, so nothing but the skipping changes.
+    Keras' `LossScaleOptimizer` skips non-finite updates on every backend;
+    here the scale stays fixed at 1, so nothing but the skipping changes.
+    Under `tf.distribute` the GAN first agrees on the finite flag across
+    replicas (see `keras_gan.backend.tensorflow`).
     """
 
     def __init__(self, inner_optimizer, **kwargs):
         kwargs.setdefault("initial_scale", 1.0)
         kwargs.setdefault("dynamic_growth_steps", 2**30)
         super().__init__(inner_optimizer, **kwargs)
-
-    def _stateful_handle_non_finite_grads(self):
-        pass
-
-    def _stateless_handle_non_finite_grads(
-        self, optimizer_variables, trainable_variables
-    ):
-        return trainable_variables, optimizer_variables

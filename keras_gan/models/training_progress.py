@@ -15,6 +15,8 @@ import warnings
 import keras
 import numpy as np
 
+from keras_gan import compat
+
 _PROGRESS_KEY = "training_progress"
 _METRIC_KEY = "metric_state_"
 
@@ -165,7 +167,7 @@ class TrackTrainingProgress(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         for backup in self._backups:
-            backup._current_epoch = epoch
+            compat.set_backup_epoch(backup, epoch)
         progress = self._gan.training_progress
         progress.start_epoch(
             epoch, self._gan.metrics_variables, (self.params or {}).get("steps")
