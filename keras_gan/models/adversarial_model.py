@@ -35,6 +35,7 @@ from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
 from keras_gan.models.training_progress import TrackTrainingProgress
 from keras_gan.models.training_progress import TrainingProgress
+from keras_gan.version import __version__
 
 NONFINITE_POLICIES = ("skip", "raise", "apply")
 
@@ -301,6 +302,39 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             if m is not self._loss_tracker and not isinstance(m, LossTrackers)
         ]
         return [self.loss_trackers] + extra
+
+    # === Config ===
+
+    # Constructor arguments that are Keras objects (networks, layers).
+    serialized_arguments = ()
+
+    def get_config(self):
+        config = super().get_config()
+        for key in self.serialized_arguments:
+            config[key] = keras.saving.serialize_keras_object(getattr(self, key))
+        config["keras_gan_version"] = __version__
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        saved_version = config.pop("keras_gan_version", None)
+        try:
+            for key in cls.serialized_arguments:
+                if config.get(key) is not None:
+                    config[key] = keras.saving.deserialize_keras_object(
+                        config[key]
+                    )
+            return cls(**config)
+        except Exception as error:
+            if saved_version == __version__:
+                raise
+            raise ValueError(
+                f"Could not load this {cls.__name__}: it was saved with "
+                f"keras_gan {saved_version or '(unknown version)'} and this "
+                f"is keras_gan {__version__}. Install the version it was "
+                f"saved with to load it. Original error: {error}"
+            ) from error
 
     # === One update ===
 

@@ -3,7 +3,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.models.gan import GAN
-from keras_gan.models.gan import flatten_logits
+from keras_gan.models.network_checks import flatten_logits
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")

@@ -10,14 +10,21 @@ from keras_gan.models.adversarial_model import default_loss  # noqa: F401
 from keras_gan.models.adversarial_model import default_optimizer  # noqa: F401
 from keras_gan.models.adversarial_model import default_penalties  # noqa: F401
 from keras_gan.models.latent_sampler import LatentSampler
+from keras_gan.models.network_checks import check_type
+from keras_gan.models.network_checks import first
+from keras_gan.models.network_checks import flatten_logits
+from keras_gan.models.network_checks import is_logits_shape
+from keras_gan.models.network_checks import output_spec
+from keras_gan.models.network_checks import shapes_compatible
 from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.weight_average import WeightAverage
 from keras_gan.models.weight_average import check_config
-from keras_gan.version import __version__
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class GAN(AdversarialModel):
+    serialized_arguments = ("generator", "discriminator", "augmentation")
+
     """A generative adversarial network that trains with `fit()`.
 
     Each `train_step` runs `d_steps` discriminator updates, each with fresh
@@ -494,43 +501,14 @@ class GAN(AdversarialModel):
         config = super().get_config()
         config.update(
             {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(
-                    self.discriminator
-                ),
                 "latent_dim": self.latent_dim,
                 "latent_distribution": self.latent_sampler.distribution,
-                "augmentation": keras.saving.serialize_keras_object(
-                    self.augmentation
-                ),
                 "seed": self.seed,
                 "pack": self.pack,
                 "ema": self.ema_config,
-                "keras_gan_version": __version__,
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        saved_version = config.pop("keras_gan_version", None)
-        try:
-            for key in ("generator", "discriminator", "augmentation"):
-                if config.get(key) is not None:
-                    config[key] = keras.saving.deserialize_keras_object(
-                        config[key]
-                    )
-            return cls(**config)
-        except Exception as error:
-            if saved_version == __version__:
-                raise
-            raise ValueError(
-                f"Could not load this {cls.__name__}: it was saved with "
-                f"keras_gan {saved_version or '(unknown version)'} and this "
-                f"is keras_gan {__version__}. Install the version it was "
-                f"saved with to load it. Original error: {error}"
-            ) from error
 
 
 def total_loss(g_values, d_results):
@@ -543,48 +521,3 @@ def total_loss(g_values, d_results):
                 d_total = d_total + value
     total = g_values["g_loss"] + d_total / len(d_results)
     return total + g_values.get("g_reg", 0.0)
-
-
-def flatten_logits(logits):
-    """Float32 logits: `(batch,)` for one per sample, else `(batch, -1)`."""
-    logits = ops.cast(logits, "float32")
-    if len(logits.shape) <= 1 or all(d == 1 for d in logits.shape[1:]):
-        return ops.reshape(logits, (-1,))
-    return ops.reshape(logits, (ops.shape(logits)[0], -1))
-
-
-def is_logits_shape(shape):
-    """One logit per sample, or a map of patch logits with one channel."""
-    inner = tuple(shape[1:])
-    return inner in ((), (1,)) or (len(inner) >= 2 and inner[-1] == 1)
-
-
-def check_type(argument, value, expected):
-    if not isinstance(value, expected):
-        raise ValueError(
-            f"Invalid value for argument `{argument}`. Expected a "
-            f"`{expected.__module__.split('.')[0]}.{expected.__name__}`. "
-            f"Received: {argument}={value!r}"
-        )
-
-
-def first(tensors):
-    if not tensors:
-        return None
-    return tensors[0]
-
-
-def output_spec(model, input_spec):
-    """The symbolic output of `model`, or None if it can't be inferred."""
-    try:
-        return model.compute_output_spec(input_spec)
-    except ValueError:
-        raise
-    except Exception:
-        return None
-
-
-def shapes_compatible(shape_a, shape_b):
-    if len(shape_a) != len(shape_b):
-        return False
-    return all(a is None or b is None or a == b for a, b in zip(shape_a, shape_b))

@@ -1,0 +1,49 @@
+"""Checks and conversions of network inputs and outputs."""
+
+import keras
+from keras import ops
+
+
+def flatten_logits(logits):
+    """Float32 logits: `(batch,)` for one per sample, else `(batch, -1)`."""
+    logits = ops.cast(logits, "float32")
+    if len(logits.shape) <= 1 or all(d == 1 for d in logits.shape[1:]):
+        return ops.reshape(logits, (-1,))
+    return ops.reshape(logits, (ops.shape(logits)[0], -1))
+
+
+def is_logits_shape(shape):
+    """One logit per sample, or a map of patch logits with one channel."""
+    inner = tuple(shape[1:])
+    return inner in ((), (1,)) or (len(inner) >= 2 and inner[-1] == 1)
+
+
+def check_type(argument, value, expected):
+    if not isinstance(value, expected):
+        raise ValueError(
+            f"Invalid value for argument `{argument}`. Expected a "
+            f"`{expected.__module__.split('.')[0]}.{expected.__name__}`. "
+            f"Received: {argument}={value!r}"
+        )
+
+
+def first(tensors):
+    if not tensors:
+        return None
+    return tensors[0]
+
+
+def output_spec(model, input_spec):
+    """The symbolic output of `model`, or None if it can't be inferred."""
+    try:
+        return model.compute_output_spec(input_spec)
+    except ValueError:
+        raise
+    except Exception:
+        return None
+
+
+def shapes_compatible(shape_a, shape_b):
+    if len(shape_a) != len(shape_b):
+        return False
+    return all(a is None or b is None or a == b for a, b in zip(shape_a, shape_b))
