@@ -197,8 +197,26 @@ class GradientPenalty(Penalty):
         return config
 
 
+class _HalfSquaredGradientNorm(Penalty):
+    """`E[||grad_x D(x)||^2] / 2` at the samples named by `gradient_input`."""
+
+    def compute(
+        self,
+        discriminator,
+        real_samples,
+        fake_samples,
+        seed=None,
+        input_gradients=None,
+    ):
+        samples = real_samples if self.gradient_input == "real" else fake_samples
+        gradients = (input_gradients or {}).get(self.gradient_input)
+        return 0.5 * ops.mean(
+            squared_gradient_norm(discriminator, samples, gradients)
+        )
+
+
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-class R1Penalty(Penalty):
+class R1Penalty(_HalfSquaredGradientNorm):
     """The R1 penalty on real data (Mescheder et al. 2018).
 
     `weight / 2 * E_x[||grad_x D(x)||^2]` over real samples: it keeps the
@@ -220,22 +238,9 @@ class R1Penalty(Penalty):
     default_name = "r1_penalty"
     gradient_input = "real"
 
-    def compute(
-        self,
-        discriminator,
-        real_samples,
-        fake_samples,
-        seed=None,
-        input_gradients=None,
-    ):
-        gradients = (input_gradients or {}).get("real")
-        return 0.5 * ops.mean(
-            squared_gradient_norm(discriminator, real_samples, gradients)
-        )
-
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
-class R2Penalty(Penalty):
+class R2Penalty(_HalfSquaredGradientNorm):
     """The R2 penalty on generated data (Mescheder et al. 2018).
 
     `weight / 2 * E_z[||grad_x D(G(z))||^2]`; with R1 and a relativistic loss
@@ -261,19 +266,6 @@ class R2Penalty(Penalty):
 
     default_name = "r2_penalty"
     gradient_input = "fake"
-
-    def compute(
-        self,
-        discriminator,
-        real_samples,
-        fake_samples,
-        seed=None,
-        input_gradients=None,
-    ):
-        gradients = (input_gradients or {}).get("fake")
-        return 0.5 * ops.mean(
-            squared_gradient_norm(discriminator, fake_samples, gradients)
-        )
 
 
 def get(identifier):

@@ -5,3 +5,6 @@ from keras_gan.models.builders import mlp_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.conditional_gan import ConditionalGAN
+from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan.models.latent_sampler import RandomStream
+from keras_gan.models.weight_average import WeightAverage
