@@ -25,6 +25,33 @@ class OptimizerGroup:
         return all(opt.built for opt in self.optimizers)
 
     @property
+    def learning_rate(self):
+        """The learning rate both optimizers share.
+
+        Keras before 3.15 schedules `model.optimizer.learning_rate` only (no
+        `optimizers` list); reading it is refused when the two rates differ,
+        since one schedule would silently overwrite one of them.
+        """
+        rates = [
+            float(keras.ops.convert_to_numpy(opt.learning_rate))
+            for opt in self.optimizers
+        ]
+        if rates[0] != rates[1]:
+            raise ValueError(
+                "The discriminator and generator optimizers have different "
+                f"learning rates ({rates[0]} and {rates[1]}); this Keras "
+                "version schedules one `learning_rate` per model. Upgrade to "
+                "Keras 3.15, which sets each optimizer, or schedule them in "
+                "a callback of your own."
+            )
+        return rates[0]
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        for opt in self.optimizers:
+            opt.learning_rate = value
+
+    @property
     def iterations(self):
         """Generator updates, one per training step."""
         return self.optimizers[1].iterations
