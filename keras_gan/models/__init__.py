@@ -5,3 +5,5 @@ from keras_gan.models.builders import mlp_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.conditional_gan import ConditionalGAN
+from keras_gan.models.sequence import sequence_discriminator
+from keras_gan.models.sequence import sequence_generator
