@@ -525,17 +525,17 @@ def default_compile_kwargs():
     return {}
 
 
-def _check_texts(texts):
+def _check_texts(texts, name="texts"):
     if isinstance(texts, str):
         raise ValueError(
-            "Invalid value for argument `texts`. Expected a list of strings, "
-            f"not one string. Received: texts={texts!r}"
+            f"Invalid value for argument `{name}`. Expected a list of "
+            f"strings, not one string. Received: {name}={texts!r}"
         )
     texts = list(texts)
     for text in texts:
         if not isinstance(text, str):
             raise ValueError(
-                "Invalid value for argument `texts`. Expected strings. "
+                f"Invalid value for argument `{name}`. Expected strings. "
                 f"Received an element {text!r} of type {type(text).__name__}"
             )
     return texts

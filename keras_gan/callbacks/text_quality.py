@@ -123,7 +123,7 @@ class TextQuality(_DecodingCallback):
         prefix="",
     ):
         super().__init__(vocabulary, num_samples, every, seed, temperature)
-        self.real_texts = text_module._check_texts(real_texts)
+        self.real_texts = text_module._check_texts(real_texts, "real_texts")
         if not self.real_texts:
             raise ValueError(
                 "Invalid value for argument `real_texts`. Expected at least "
