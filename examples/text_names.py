@@ -198,7 +198,7 @@ def compile_kwargs(recipe, learning_rate):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--steps-per-epoch", type=int, default=None)
     parser.add_argument("--out", default=os.path.join("out", "text_names"))

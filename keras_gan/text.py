@@ -517,12 +517,33 @@ def sample_tokens(probabilities, temperature=1.0, seed=None):
 
 
 def default_compile_kwargs():
-    """`GAN.compile` arguments measured to work for text (see the README).
+    """`GAN.compile` arguments measured to work for text.
+
+    The non-saturating loss with R1 (what `gan.compile()` uses) with both
+    networks trained by `Adam(1e-3, beta_1=0.5, beta_2=0.9)` instead of the
+    default `Adam(2e-4, beta_1=0.5)`. On the Census surnames
+    (`examples/text_names.py`, 2 CPU cores, 4-gram JSD to held-out names on
+    8,855 samples; the real-vs-real floor is 0.32) it reached 0.75 after 3
+    epochs (230 s), where the default optimizers reached 0.89 after 5
+    epochs (318 s) and WGAN-GP (Wasserstein loss, gradient penalty 10, 5
+    critic steps, `Adam(1e-4, 0.5, 0.9)`) 0.97 after 1 epoch (272 s). The
+    README gives the full table.
 
     Returns:
-        A dict for `gan.compile(**keras_gan.text.default_compile_kwargs())`.
+        A new dict (new optimizers) for
+        `gan.compile(**keras_gan.text.default_compile_kwargs())`.
+
+    Example:
+
+    ```python
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=128)
+    gan.compile(**keras_gan.text.default_compile_kwargs())
+    ```
     """
-    return {}
+    return {
+        "d_optimizer": keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9),
+        "g_optimizer": keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9),
+    }
 
 
 def _check_texts(texts, name="texts"):

@@ -133,7 +133,9 @@ def jensen_shannon(p, q):
     p = np.asarray(p, dtype="float64")
     q = np.asarray(q, dtype="float64")
     m = 0.5 * (p + q)
-    return float(0.5 * (_kl_bits(p, m) + _kl_bits(q, m)))
+    divergence = 0.5 * (_kl_bits(p, m) + _kl_bits(q, m))
+    # Rounding can put it a hair outside [0, 1].
+    return float(np.clip(divergence, 0.0, 1.0))
 
 
 def _kl_bits(p, m):
