@@ -211,6 +211,7 @@ def main(argv=None):
         "--output", choices=("softmax", "gumbel_softmax"), default="softmax"
     )
     parser.add_argument("--ngram-order", type=int, default=4)
+    parser.add_argument("--num-generated", type=int, default=NUM_GENERATED)
     parser.add_argument(
         "--num-names", type=int, default=None,
         help="Use only this many surnames (smoke tests).",
@@ -260,13 +261,13 @@ def main(argv=None):
     # What a user does with the saved file: load it, decode with its vocab.
     loaded = keras.models.load_model(model_path)
     loaded_vocab = keras_gan.text.vocabulary_of(loaded)
-    samples = loaded_vocab.decode(loaded.generate(NUM_GENERATED, seed=0))
+    samples = loaded_vocab.decode(loaded.generate(args.num_generated, seed=0))
     samples_path = os.path.join(args.out, "samples.txt")
     with open(samples_path, "w", encoding="ascii") as file:
         file.write("\n".join(samples) + "\n")
 
     baseline = CharacterNgramModel(args.ngram_order).fit(train)
-    baseline_samples = baseline.sample(NUM_GENERATED, seed=args.seed)
+    baseline_samples = baseline.sample(args.num_generated, seed=args.seed)
     rng = np.random.default_rng(args.seed)
     train_subset = [
         train[i] for i in rng.permutation(len(train))[: len(held_out)]

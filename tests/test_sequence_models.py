@@ -144,6 +144,16 @@ def test_hard_gumbel_softmax_is_one_hot_with_the_relaxed_gradient():
     np.testing.assert_allclose(to_numpy(hard_grads[0]), to_numpy(soft_grads[0]), atol=1e-5)
 
 
+def test_gumbel_noise_is_a_slice_of_one_global_draw_per_replica(monkeypatch):
+    # Under tf.distribute every replica shares the seed state: replica 1 of 2
+    # must use rows 4:8 of the global draw, not repeat replica 0's noise.
+    single = to_numpy(GumbelSoftmax(0.5, seed=5)(LOGITS[:8], training=True))
+    monkeypatch.setattr(keras_gan.backend, "replica_context", lambda: (1, 2))
+    replica = to_numpy(GumbelSoftmax(0.5, seed=5)(LOGITS[:4], training=True))
+    np.testing.assert_allclose(replica, single[4:], rtol=1e-6)
+    assert not np.allclose(replica, single[:4])
+
+
 def test_gumbel_softmax_config_and_errors():
     layer = GumbelSoftmax(0.5, hard=True, seed=7, name="g")
     restored = GumbelSoftmax.from_config(layer.get_config())
@@ -156,7 +166,7 @@ def test_gumbel_softmax_config_and_errors():
 
 def test_temperature_annealing_sets_and_logs_the_schedule():
     gan, vocab = tiny_text_gan(output="gumbel_softmax")
-    gan.compile(d_optimizer=adam(), g_optimizer=adam())
+    gan.compile(d_optimizer=adam(), g_optimizer=adam(), penalty=None)
     annealing = keras_gan.callbacks.GumbelTemperatureAnnealing(
         initial_temperature=2.0, min_temperature=0.5, decay_rate=1.0
     )
@@ -182,9 +192,8 @@ def jsd_2(gan, vocab):
     return keras_gan.metrics.ngram_jsd(generated, CORPUS, n=2)
 
 
-@pytest.mark.parametrize("output", ["softmax", "gumbel_softmax"])
-def test_training_improves_bigram_jsd_on_a_tiny_corpus(output):
-    gan, vocab = tiny_text_gan(output=output)
+def test_training_improves_bigram_jsd_on_a_tiny_corpus():
+    gan, vocab = tiny_text_gan()
     gan.compile(d_optimizer=adam(3e-3), g_optimizer=adam(3e-3))
     before = jsd_2(gan, vocab)
     quality = keras_gan.callbacks.TextQuality(
@@ -233,7 +242,7 @@ def test_save_load_with_the_vocabulary_and_resume_exactly(tmp_path):
 def test_text_samples_prints_and_writes_tensorboard_text(tmp_path, capsys):
     pytest.importorskip("tensorflow")
     gan, vocab = tiny_text_gan()
-    gan.compile()
+    gan.compile(penalty=None)
     samples = keras_gan.callbacks.TextSamples(
         num_samples=3, every=2, tensorboard_log_dir=tmp_path
     )
