@@ -61,6 +61,13 @@ class Vocabulary:
         on_too_long: What `encode` does with a text of more than
             `max_length` tokens: `"raise"` a `ValueError` or `"truncate"`
             it. Defaults to `"raise"`.
+
+    Example:
+
+    ```python
+    vocab = keras_gan.text.CharacterVocabulary.from_texts(texts, max_length=12)
+    isinstance(vocab, keras_gan.text.Vocabulary)  # True
+    ```
     """
 
     def __init__(

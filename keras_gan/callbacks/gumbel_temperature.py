@@ -8,6 +8,7 @@ from keras_gan.layers.gumbel_softmax import GumbelSoftmax
 from keras_gan.layers.gumbel_softmax import check_temperature
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
 class GumbelTemperatureAnnealing(keras.callbacks.Callback):
     """Lowers the Gumbel-softmax temperature at the start of every epoch.
 
@@ -78,3 +79,14 @@ class GumbelTemperatureAnnealing(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
             logs["gumbel_temperature"] = self.temperature
+
+    def get_config(self):
+        return {
+            "initial_temperature": self.initial_temperature,
+            "min_temperature": self.min_temperature,
+            "decay_rate": self.decay_rate,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

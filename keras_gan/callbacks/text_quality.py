@@ -32,6 +32,26 @@ def _check_temperature(temperature):
 class _DecodingCallback(keras.callbacks.Callback):
     """Generates texts from fixed noise every `every` epochs and decodes them."""
 
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if config.get("vocabulary") is not None:
+            config["vocabulary"] = keras.saving.deserialize_keras_object(
+                config["vocabulary"]
+            )
+        return cls(**config)
+
+    def decoding_config(self):
+        return {
+            "vocabulary": keras.saving.serialize_keras_object(self.vocabulary)
+            if self.vocabulary is not None
+            else None,
+            "num_samples": self.num_samples,
+            "every": self.every,
+            "seed": self.seed,
+            "temperature": self.temperature,
+        }
+
     def __init__(self, vocabulary, num_samples, every, seed, temperature):
         super().__init__()
         _check_vocabulary(vocabulary)
@@ -58,6 +78,7 @@ class _DecodingCallback(keras.callbacks.Callback):
         )
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
 class TextQuality(_DecodingCallback):
     """Logs n-gram JSD, novelty, validity, diversity and length distance.
 
@@ -138,6 +159,17 @@ class TextQuality(_DecodingCallback):
         self.prefix = str(prefix)
         self.results = None
 
+    def get_config(self):
+        return {
+            **self.decoding_config(),
+            "real_texts": list(self.real_texts),
+            "training_texts": None if self.training_texts is None
+            else list(self.training_texts),
+            "corpus": None if self.corpus is None else list(self.corpus),
+            "ngram_orders": list(self.ngram_orders),
+            "prefix": self.prefix,
+        }
+
     def on_epoch_end(self, epoch, logs=None):
         if not self.due(epoch):
             return
@@ -153,6 +185,7 @@ class TextQuality(_DecodingCallback):
             logs.update(self.results)
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
 class TextSamples(_DecodingCallback):
     """Decoded samples every few epochs, printed and in TensorBoard's text tab.
 
@@ -210,6 +243,13 @@ class TextSamples(_DecodingCallback):
         )
         self.samples = {}
         self._writer = None
+
+    def get_config(self):
+        return {
+            **self.decoding_config(),
+            "verbose": self.verbose,
+            "tensorboard_log_dir": self.tensorboard_log_dir,
+        }
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.due(epoch):
