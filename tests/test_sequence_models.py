@@ -7,7 +7,6 @@ import pytest
 import keras_gan
 from keras_gan.layers import GumbelSoftmax
 from tests.conftest import (
-    BACKEND,
     assert_weights_equal,
     to_numpy,
     value_and_gradients,

@@ -36,6 +36,8 @@ def test_ngram_jsd_bounds():
         metrics.ngram_jsd(["ab"], ["abcd"], n=5)
     with pytest.raises(ValueError, match="`n`.*n=0"):
         metrics.ngram_jsd(["ab"], ["abcd"], n=0)
+    with pytest.raises(ValueError, match="`real`.*type int"):
+        metrics.ngram_jsd(["ab"], ["abcd", 3], n=1)
 
 
 def test_ngram_jsd_floor_is_the_jsd_of_two_halves():
@@ -68,7 +70,8 @@ def test_novelty_validity_diversity():
 def test_length_distance_is_total_variation_of_length_histograms():
     # Lengths P: {1: 1/2, 2: 1/2}, Q: {2: 1/4, 3: 3/4}.
     expected = 0.5 * (0.5 + 0.25 + 0.75)
-    assert metrics.length_distance(["A", "AB"], ["AB", "ABC", "XYZ", "ZZZ"]) == pytest.approx(expected)
+    real = ["AB", "ABC", "XYZ", "ZZZ"]
+    assert metrics.length_distance(["A", "AB"], real) == pytest.approx(expected)
     assert metrics.length_distance(["AB", "CD"], ["XY"]) == 0.0
 
 

@@ -77,9 +77,13 @@ def ngram_counts(texts, n):
     Returns:
         A `collections.Counter` from n-gram tuples to counts.
     """
+    return _ngram_counts(texts, n, "texts")
+
+
+def _ngram_counts(texts, n, name):
     check_positive_int("n", n)
     counts = collections.Counter()
-    for tokens in _as_token_sequences(texts, "texts"):
+    for tokens in _as_token_sequences(texts, name):
         counts.update(
             tokens[start : start + n] for start in range(len(tokens) - n + 1)
         )
@@ -113,8 +117,8 @@ def ngram_jsd(generated, real, n=4):
     keras_gan.metrics.ngram_jsd(["ab"], ["ab", "bb"], n=1)  # 0.0488
     ```
     """
-    generated_counts = ngram_counts(generated, n)
-    real_counts = ngram_counts(real, n)
+    generated_counts = _ngram_counts(generated, n, "generated")
+    real_counts = _ngram_counts(real, n, "real")
     if not generated_counts and not real_counts:
         raise ValueError(
             f"Invalid value for argument `n`: neither corpus has a text of "
