@@ -3,3 +3,6 @@ from keras_gan.callbacks.gan_quality import GANQuality
 from keras_gan.callbacks.sample_grid import SampleGrid
 from keras_gan.callbacks.sample_grid import make_image_grid
 from keras_gan.callbacks.sample_grid import save_image_grid
+from keras_gan.callbacks.gumbel_temperature import GumbelTemperatureAnnealing
+from keras_gan.callbacks.text_quality import TextQuality
+from keras_gan.callbacks.text_quality import TextSamples

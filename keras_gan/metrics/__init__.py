@@ -49,3 +49,23 @@ __all__ = [
     "precision_recall",
     "train_feature_classifier",
 ]
+
+from keras_gan.metrics.text import diversity
+from keras_gan.metrics.text import length_distance
+from keras_gan.metrics.text import ngram_counts
+from keras_gan.metrics.text import ngram_jsd
+from keras_gan.metrics.text import ngram_jsd_floor
+from keras_gan.metrics.text import novelty
+from keras_gan.metrics.text import text_quality
+from keras_gan.metrics.text import validity
+
+__all__ += [
+    "diversity",
+    "length_distance",
+    "ngram_counts",
+    "ngram_jsd",
+    "ngram_jsd_floor",
+    "novelty",
+    "text_quality",
+    "validity",
+]

@@ -8,3 +8,5 @@ from keras_gan.models.conditional_gan import ConditionalGAN
 from keras_gan.models.adversarial_model import AdversarialModel
 from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.weight_average import WeightAverage
+from keras_gan.models.sequence import sequence_discriminator
+from keras_gan.models.sequence import sequence_generator
