@@ -18,7 +18,10 @@ parameters and calibrates the running statistics on random images, so
 activations keep a sensible scale through the 94 convolutions.
 """
 
+import functools
+import os
 import sys
+import tempfile
 import types
 
 import numpy as np
@@ -225,7 +228,7 @@ def pytorch_fid_inception(state_dict, output_blocks=(3,), **kwargs):
         inception.load_state_dict_from_url = original
 
 
-def random_pytorch_fid_state_dict(seed=0, calibration_size=75):
+def random_pytorch_fid_state_dict(seed=0, calibration_size=299):
     """A random state dict of pytorch-fid's network, at a sensible scale."""
     install()
     from pytorch_fid import inception
@@ -255,7 +258,7 @@ def random_pytorch_fid_state_dict(seed=0, calibration_size=75):
     # One training-mode pass sets the running statistics to those of
     # images in [-1, 1], so every layer's output is roughly normalized.
     images = torch.rand(
-        (4, 3, calibration_size, calibration_size), generator=generator
+        (2, 3, calibration_size, calibration_size), generator=generator
     )
     blocks = pytorch_fid_wrapper_blocks(network)
     network.train()
@@ -295,3 +298,49 @@ def pytorch_fid_wrapper_blocks(network):
         "Mixed_7c",
     ]
     return [getattr(network, name) for name in names]
+
+
+# === Shared by the FID tests of one pytest session ===
+
+_SHARED_DIR = None
+
+
+@functools.lru_cache(maxsize=None)
+def shared_random_weights():
+    """`(state_dict of NumPy arrays, path of the same weights as .pth)`."""
+    global _SHARED_DIR
+    _SHARED_DIR = tempfile.mkdtemp(prefix="fid_weights_")
+    state_dict = random_pytorch_fid_state_dict()
+    path = os.path.join(_SHARED_DIR, "random_fid_inception.pth")
+    torch.save(state_dict, path)
+    return {k: v.numpy() for k, v in state_dict.items()}, path
+
+
+@functools.lru_cache(maxsize=None)
+def shared_keras_port():
+    """The Keras port with the shared random weights, loaded from `.pth`."""
+    from keras_gan.metrics import FIDInceptionV3
+
+    return FIDInceptionV3(weights=shared_random_weights()[1])
+
+
+def torch_pool_and_logits(images_nhwc, state_dict):
+    """pytorch-fid's pool features (no resize, no rescaling) and logits."""
+    network = pytorch_fid_inception(
+        {k: torch.from_numpy(v) for k, v in state_dict.items()},
+        resize_input=False,
+        normalize_input=False,
+    )
+    with torch.no_grad():
+        inputs = torch.from_numpy(
+            np.ascontiguousarray(images_nhwc.transpose(0, 3, 1, 2))
+        )
+        pool = network(inputs)[0][:, :, 0, 0].numpy().astype(np.float64)
+    logits = pool @ state_dict["fc.weight"].T.astype(np.float64)
+    return pool, logits + state_dict["fc.bias"]
+
+
+def assert_close_relative(actual, expected, rtol):
+    """Agreement to `rtol` relative to the largest magnitude."""
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale)

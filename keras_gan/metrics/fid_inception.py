@@ -14,8 +14,9 @@ weights, in 1008 output classes, and in three blocks:
   average pool.
 
 `FIDInceptionV3` rebuilds that graph with Keras layers, named after the
-PyTorch modules (`Mixed_5b.branch1x1.conv`, ...), so the weights of the
-`.pth` file map one to one. Converting needs `torch` once; save the result
+PyTorch modules with `__` for `.` (`Mixed_5b__branch1x1__conv` holds
+`Mixed_5b.branch1x1.conv.weight`), so the weights of the `.pth` file map
+one to one. Converting needs `torch` once; save the result
 with `save_weights("….weights.h5")` and load that file on any backend
 afterwards.
 """
@@ -52,13 +53,16 @@ def _conv_bn(x, name, filters, kernel_size, strides=1, padding="same"):
         strides=strides,
         padding=padding,
         use_bias=False,
+        # Weights are set afterwards; random initializers would compile one
+        # function per kernel shape on JAX (about a minute in all).
+        kernel_initializer="zeros",
         dtype="float32",
-        name=f"{name}.conv",
+        name=f"{name}__conv",
     )(x)
     x = keras.layers.BatchNormalization(
-        epsilon=_BATCH_NORM_EPSILON, dtype="float32", name=f"{name}.bn"
+        epsilon=_BATCH_NORM_EPSILON, dtype="float32", name=f"{name}__bn"
     )(x)
-    return keras.layers.ReLU(dtype="float32", name=f"{name}.relu")(x)
+    return keras.layers.ReLU(dtype="float32", name=f"{name}__relu")(x)
 
 
 def _concat(tensors, name):
@@ -84,80 +88,80 @@ def _reduction_pool(x, name):
 
 
 def _block_a(x, name, pool_features):
-    branch1x1 = _conv_bn(x, f"{name}.branch1x1", 64, 1)
-    branch5x5 = _conv_bn(x, f"{name}.branch5x5_1", 48, 1)
-    branch5x5 = _conv_bn(branch5x5, f"{name}.branch5x5_2", 64, 5)
-    branch3x3dbl = _conv_bn(x, f"{name}.branch3x3dbl_1", 64, 1)
-    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_2", 96, 3)
-    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_3", 96, 3)
-    branch_pool = _same_pool(x, f"{name}.pool")
-    branch_pool = _conv_bn(branch_pool, f"{name}.branch_pool", pool_features, 1)
+    branch1x1 = _conv_bn(x, f"{name}__branch1x1", 64, 1)
+    branch5x5 = _conv_bn(x, f"{name}__branch5x5_1", 48, 1)
+    branch5x5 = _conv_bn(branch5x5, f"{name}__branch5x5_2", 64, 5)
+    branch3x3dbl = _conv_bn(x, f"{name}__branch3x3dbl_1", 64, 1)
+    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_2", 96, 3)
+    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_3", 96, 3)
+    branch_pool = _same_pool(x, f"{name}__pool")
+    branch_pool = _conv_bn(branch_pool, f"{name}__branch_pool", pool_features, 1)
     return _concat([branch1x1, branch5x5, branch3x3dbl, branch_pool], name)
 
 
 def _block_b(x, name):
-    branch3x3 = _conv_bn(x, f"{name}.branch3x3", 384, 3, 2, "valid")
-    branch3x3dbl = _conv_bn(x, f"{name}.branch3x3dbl_1", 64, 1)
-    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_2", 96, 3)
+    branch3x3 = _conv_bn(x, f"{name}__branch3x3", 384, 3, 2, "valid")
+    branch3x3dbl = _conv_bn(x, f"{name}__branch3x3dbl_1", 64, 1)
+    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_2", 96, 3)
     branch3x3dbl = _conv_bn(
-        branch3x3dbl, f"{name}.branch3x3dbl_3", 96, 3, 2, "valid"
+        branch3x3dbl, f"{name}__branch3x3dbl_3", 96, 3, 2, "valid"
     )
-    branch_pool = _reduction_pool(x, f"{name}.pool")
+    branch_pool = _reduction_pool(x, f"{name}__pool")
     return _concat([branch3x3, branch3x3dbl, branch_pool], name)
 
 
 def _block_c(x, name, channels_7x7):
     c7 = channels_7x7
-    branch1x1 = _conv_bn(x, f"{name}.branch1x1", 192, 1)
-    branch7x7 = _conv_bn(x, f"{name}.branch7x7_1", c7, 1)
-    branch7x7 = _conv_bn(branch7x7, f"{name}.branch7x7_2", c7, (1, 7))
-    branch7x7 = _conv_bn(branch7x7, f"{name}.branch7x7_3", 192, (7, 1))
-    branch7x7dbl = _conv_bn(x, f"{name}.branch7x7dbl_1", c7, 1)
+    branch1x1 = _conv_bn(x, f"{name}__branch1x1", 192, 1)
+    branch7x7 = _conv_bn(x, f"{name}__branch7x7_1", c7, 1)
+    branch7x7 = _conv_bn(branch7x7, f"{name}__branch7x7_2", c7, (1, 7))
+    branch7x7 = _conv_bn(branch7x7, f"{name}__branch7x7_3", 192, (7, 1))
+    branch7x7dbl = _conv_bn(x, f"{name}__branch7x7dbl_1", c7, 1)
     for index, (filters, kernel_size) in enumerate(
         [(c7, (7, 1)), (c7, (1, 7)), (c7, (7, 1)), (192, (1, 7))], start=2
     ):
         branch7x7dbl = _conv_bn(
-            branch7x7dbl, f"{name}.branch7x7dbl_{index}", filters, kernel_size
+            branch7x7dbl, f"{name}__branch7x7dbl_{index}", filters, kernel_size
         )
-    branch_pool = _same_pool(x, f"{name}.pool")
-    branch_pool = _conv_bn(branch_pool, f"{name}.branch_pool", 192, 1)
+    branch_pool = _same_pool(x, f"{name}__pool")
+    branch_pool = _conv_bn(branch_pool, f"{name}__branch_pool", 192, 1)
     return _concat([branch1x1, branch7x7, branch7x7dbl, branch_pool], name)
 
 
 def _block_d(x, name):
-    branch3x3 = _conv_bn(x, f"{name}.branch3x3_1", 192, 1)
-    branch3x3 = _conv_bn(branch3x3, f"{name}.branch3x3_2", 320, 3, 2, "valid")
-    branch7x7x3 = _conv_bn(x, f"{name}.branch7x7x3_1", 192, 1)
-    branch7x7x3 = _conv_bn(branch7x7x3, f"{name}.branch7x7x3_2", 192, (1, 7))
-    branch7x7x3 = _conv_bn(branch7x7x3, f"{name}.branch7x7x3_3", 192, (7, 1))
+    branch3x3 = _conv_bn(x, f"{name}__branch3x3_1", 192, 1)
+    branch3x3 = _conv_bn(branch3x3, f"{name}__branch3x3_2", 320, 3, 2, "valid")
+    branch7x7x3 = _conv_bn(x, f"{name}__branch7x7x3_1", 192, 1)
+    branch7x7x3 = _conv_bn(branch7x7x3, f"{name}__branch7x7x3_2", 192, (1, 7))
+    branch7x7x3 = _conv_bn(branch7x7x3, f"{name}__branch7x7x3_3", 192, (7, 1))
     branch7x7x3 = _conv_bn(
-        branch7x7x3, f"{name}.branch7x7x3_4", 192, 3, 2, "valid"
+        branch7x7x3, f"{name}__branch7x7x3_4", 192, 3, 2, "valid"
     )
-    branch_pool = _reduction_pool(x, f"{name}.pool")
+    branch_pool = _reduction_pool(x, f"{name}__pool")
     return _concat([branch3x3, branch7x7x3, branch_pool], name)
 
 
 def _block_e(x, name, pool):
-    branch1x1 = _conv_bn(x, f"{name}.branch1x1", 320, 1)
-    branch3x3 = _conv_bn(x, f"{name}.branch3x3_1", 384, 1)
+    branch1x1 = _conv_bn(x, f"{name}__branch1x1", 320, 1)
+    branch3x3 = _conv_bn(x, f"{name}__branch3x3_1", 384, 1)
     branch3x3 = _concat(
         [
-            _conv_bn(branch3x3, f"{name}.branch3x3_2a", 384, (1, 3)),
-            _conv_bn(branch3x3, f"{name}.branch3x3_2b", 384, (3, 1)),
+            _conv_bn(branch3x3, f"{name}__branch3x3_2a", 384, (1, 3)),
+            _conv_bn(branch3x3, f"{name}__branch3x3_2b", 384, (3, 1)),
         ],
-        f"{name}.branch3x3",
+        f"{name}__branch3x3",
     )
-    branch3x3dbl = _conv_bn(x, f"{name}.branch3x3dbl_1", 448, 1)
-    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_2", 384, 3)
+    branch3x3dbl = _conv_bn(x, f"{name}__branch3x3dbl_1", 448, 1)
+    branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_2", 384, 3)
     branch3x3dbl = _concat(
         [
-            _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_3a", 384, (1, 3)),
-            _conv_bn(branch3x3dbl, f"{name}.branch3x3dbl_3b", 384, (3, 1)),
+            _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_3a", 384, (1, 3)),
+            _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_3b", 384, (3, 1)),
         ],
-        f"{name}.branch3x3dbl",
+        f"{name}__branch3x3dbl",
     )
-    branch_pool = _same_pool(x, f"{name}.pool", pool)
-    branch_pool = _conv_bn(branch_pool, f"{name}.branch_pool", 192, 1)
+    branch_pool = _same_pool(x, f"{name}__pool", pool)
+    branch_pool = _conv_bn(branch_pool, f"{name}__branch_pool", 192, 1)
     return _concat([branch1x1, branch3x3, branch3x3dbl, branch_pool], name)
 
 
@@ -186,7 +190,9 @@ def _fid_inception_graph(inputs):
     # The 2015 graph max-pools here (pytorch-fid's FIDInceptionE_2).
     x = _block_e(x, "Mixed_7c", pool="max")
     pool = keras.layers.GlobalAveragePooling2D(dtype="float32", name="pool")(x)
-    logits = keras.layers.Dense(NUM_CLASSES, dtype="float32", name="fc")(pool)
+    logits = keras.layers.Dense(
+        NUM_CLASSES, kernel_initializer="zeros", dtype="float32", name="fc"
+    )(pool)
     return pool, logits
 
 
@@ -222,7 +228,7 @@ def read_pytorch_fid_weights(path):
 
 def _layer_weights_from_state_dict(layer, state_dict):
     """The Keras weights of one layer, from PyTorch's parameters."""
-    name = layer.name
+    name = layer.name.replace("__", ".")
     if isinstance(layer, keras.layers.Conv2D):
         # PyTorch kernels are (out, in, height, width).
         return [np.transpose(state_dict[f"{name}.weight"], (2, 3, 1, 0))]
@@ -349,8 +355,23 @@ class FIDInceptionV3(keras.Model):
         )
         self.image_shape = input_shape
         self.trainable = False
-        if weights is not None:
+        if weights is None:
+            self._randomize_kernels(seed=0)
+        else:
             self.load_fid_weights(weights)
+
+    def _randomize_kernels(self, seed):
+        """He-normal kernels, drawn with NumPy (fast on every backend)."""
+        rng = np.random.default_rng(seed)
+        for layer in self.layers:
+            if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
+                shape = tuple(layer.kernel.shape)
+                fan_in = int(np.prod(shape[:-1]))
+                layer.kernel.assign(
+                    rng.normal(0.0, np.sqrt(2.0 / fan_in), shape).astype(
+                        "float32"
+                    )
+                )
 
     def load_fid_weights(self, weights):
         """Loads `"pytorch-fid"`, a `.pth` or a `.weights.h5` file.
