@@ -19,7 +19,7 @@ from keras_gan.metrics import FIDInceptionV3  # noqa: E402
 from keras_gan.metrics import fid_inception  # noqa: E402
 from tests import torchvision_standin as standin  # noqa: E402
 
-BATCH = 4  # every network call of the FID tests, so JAX compiles once
+BATCH = 3  # every network call of the FID tests, so JAX compiles once
 
 
 @pytest.fixture(scope="module")

@@ -101,17 +101,19 @@ def as_rgb(images):
 
 
 def _bilinear_matrix(in_size, out_size):
-    """Rows of PyTorch's bilinear weights (`align_corners=False`)."""
-    scale = in_size / out_size
-    positions = np.maximum((np.arange(out_size) + 0.5) * scale - 0.5, 0.0)
-    lower = np.minimum(np.floor(positions).astype(int), in_size - 1)
+    """Rows of PyTorch's bilinear weights (`align_corners=False`),
+    with its float32 source positions."""
+    scale = np.float32(in_size / out_size)
+    positions = scale * (np.arange(out_size, dtype=np.float32) + 0.5) - 0.5
+    positions = np.maximum(positions, np.float32(0.0))
+    lower = np.minimum(positions.astype(int), in_size - 1)
     upper = np.minimum(lower + 1, in_size - 1)
-    fraction = positions - lower
-    matrix = np.zeros((out_size, in_size))
+    fraction = positions - lower.astype(np.float32)
+    matrix = np.zeros((out_size, in_size), np.float32)
     rows = np.arange(out_size)
     np.add.at(matrix, (rows, lower), 1.0 - fraction)
     np.add.at(matrix, (rows, upper), fraction)
-    return matrix.astype(np.float32)
+    return matrix
 
 
 def _resize_bilinear(images):
@@ -524,19 +526,15 @@ def _as_statistics(value, name):
     )
 
 
-def _sqrtm_psd(matrix):
-    eigenvalues, eigenvectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
-    return (eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ (
-        eigenvectors.T
-    )
-
-
 def frechet_distance_float64(mu1, sigma1, mu2, sigma2):
     """Fréchet distance in NumPy float64, on every backend.
 
-    The symmetric form of `keras_gan.metrics.frechet.py`
-    (`tr sqrt(S1 S2) = tr sqrt(R S2 R)`, `R = sqrt(S1)`), computed with
-    NumPy so that it stays float64 on JAX without `jax_enable_x64`.
+    The symmetric form of `keras_gan.metrics.frechet`:
+    `tr sqrt(S1 S2) = tr sqrt(R S2 R)` with `R = sqrt(S1)`, written as
+    `B = V sqrt(L)` over the positive eigenpairs `(L, V)` of `S1`, so that
+    `R S2 R` has the eigenvalues of the smaller `Bᵀ S2 B` (exact: the
+    clipped eigenvalues contribute nothing). NumPy keeps it in float64 on
+    JAX without `jax_enable_x64` too.
     """
     mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
     sigma1 = np.asarray(sigma1, np.float64)
@@ -546,10 +544,12 @@ def frechet_distance_float64(mu1, sigma1, mu2, sigma2):
             "Expected statistics of the same dimension. Received: "
             f"mu shapes {mu1.shape} and {mu2.shape}"
         )
-    root1 = _sqrtm_psd(sigma1)
-    inner = root1 @ sigma2 @ root1
-    eigenvalues = np.linalg.eigvalsh((inner + inner.T) / 2.0)
-    trace_sqrt = np.sqrt(np.clip(eigenvalues, 0.0, None)).sum()
+    eigenvalues, eigenvectors = np.linalg.eigh((sigma1 + sigma1.T) / 2.0)
+    positive = eigenvalues > 0.0
+    root = eigenvectors[:, positive] * np.sqrt(eigenvalues[positive])
+    inner = root.T @ sigma2 @ root
+    inner_eigenvalues = np.linalg.eigvalsh((inner + inner.T) / 2.0)
+    trace_sqrt = np.sqrt(np.clip(inner_eigenvalues, 0.0, None)).sum()
     diff = mu1 - mu2
     return float(
         diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt
