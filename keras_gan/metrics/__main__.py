@@ -3,7 +3,8 @@
 ```
 python -m keras_gan.metrics fid REAL FAKE --num-samples 50000 --out fake.npz
 python -m keras_gan.metrics stats REAL --out real.npz
-python -m keras_gan.metrics convert-weights pt_inception-2015-12-05-6726825d.pth \
+python -m keras_gan.metrics convert-weights \
+    pt_inception-2015-12-05-6726825d.pth \
     fid_inception_v3_2015-12-05.weights.h5
 ```
 

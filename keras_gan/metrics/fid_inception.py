@@ -95,7 +95,9 @@ def _block_a(x, name, pool_features):
     branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_2", 96, 3)
     branch3x3dbl = _conv_bn(branch3x3dbl, f"{name}__branch3x3dbl_3", 96, 3)
     branch_pool = _same_pool(x, f"{name}__pool")
-    branch_pool = _conv_bn(branch_pool, f"{name}__branch_pool", pool_features, 1)
+    branch_pool = _conv_bn(
+        branch_pool, f"{name}__branch_pool", pool_features, 1
+    )
     return _concat([branch1x1, branch5x5, branch3x3dbl, branch_pool], name)
 
 
@@ -261,7 +263,9 @@ def _download_pytorch_fid_weights():
     """Downloads pytorch-fid's weights with Keras and checks their hash."""
     try:
         path = keras.utils.get_file(
-            fname=FID_WEIGHTS_FILE, origin=FID_WEIGHTS_URL, cache_subdir="models"
+            fname=FID_WEIGHTS_FILE,
+            origin=FID_WEIGHTS_URL,
+            cache_subdir="models",
         )
     except Exception as error:
         raise FileNotFoundError(

@@ -275,7 +275,7 @@ def image_batches(
                 f"source={source!r}"
             )
     if isinstance(source, keras.Model):
-        count = DEFAULT_GENERATED_SAMPLES if num_samples is None else num_samples
+        count = num_samples or DEFAULT_GENERATED_SAMPLES
         batches = _generator_batches(source, count, batch_size, seed)
     elif isinstance(source, np.ndarray) or hasattr(source, "shape"):
         array = source
@@ -407,7 +407,8 @@ def fid_feature_extractor(
     value_range = check_value_range(value_range)
 
     def features(images):
-        images = as_rgb(quantize(keras.ops.convert_to_numpy(images), value_range))
+        images = keras.ops.convert_to_numpy(images)
+        images = as_rgb(quantize(images, value_range))
         inputs = preprocess(images, pipeline)
         return _network_outputs(extractor, inputs, len(inputs))["pool"]
 
@@ -502,7 +503,9 @@ def load_statistics(path):
                 f"Expected FID statistics with arrays `mu` and `sigma` in "
                 f"{path!r}. Received: arrays {sorted(data.keys())}"
             )
-        pipeline = str(data["pipeline"]) if "pipeline" in data else "pytorch-fid"
+        pipeline = "pytorch-fid"
+        if "pipeline" in data:
+            pipeline = str(data["pipeline"])
         return {
             "mu": np.asarray(data["mu"], dtype=np.float64),
             "sigma": np.asarray(data["sigma"], dtype=np.float64),
