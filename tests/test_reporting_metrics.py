@@ -211,7 +211,7 @@ def tiny_extractor():
     Dense layer `fc`) on a network small enough for fast tests."""
     images = keras.Input((299, 299, 3))
     pooled = keras.layers.AveragePooling2D(75, strides=75)(images)
-    pool = keras.layers.Flatten()(pooled)  # 4 * 4 * 3 = 48 features
+    pool = keras.layers.Flatten()(pooled)  # 3 * 3 * 3 = 27 features
     fc = keras.layers.Dense(
         6,
         kernel_initializer=keras.initializers.RandomNormal(0.0, 3.0, seed=1),
@@ -386,3 +386,40 @@ def test_cli_compares_saved_statistics_in_a_fresh_process(tmp_path):
         str(tmp_path / "a.npz"), str(tmp_path / "b.npz")
     )
     assert f"FID: {expected:.6f}" in result.stdout
+
+
+def test_gan_quality_logs_the_fid_of_the_reportable_features():
+    import keras_gan
+
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(8 * 8 * 3, activation="tanh"),
+            keras.layers.Reshape((8, 8, 3)),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=4)
+    gan.compile()
+    real = np.random.default_rng(10).uniform(-1, 1, (6, 8, 8, 3))
+    features = metrics.fid_feature_extractor(tiny_extractor())
+    quality = keras_gan.callbacks.GANQuality(
+        real, features, num_samples=6, batch_size=6, metrics=("fid",)
+    )
+    quality.set_model(gan)
+    logs = {}
+    quality.on_epoch_end(0, logs)
+    expected_real = features(real.astype("float32"))
+    np.testing.assert_allclose(quality.real_features, expected_real, rtol=1e-6)
+    assert quality.real_features.shape == (6, 27)
+    fake = quality.fake_features.astype(np.float64)
+    expected = reporting.frechet_distance_float64(
+        fake.mean(0),
+        np.cov(fake, rowvar=False),
+        expected_real.mean(0),
+        np.cov(expected_real.astype(np.float64), rowvar=False),
+    )
+    np.testing.assert_allclose(logs["fid"], expected, rtol=1e-3)
