@@ -353,6 +353,13 @@ def test_api_on_arrays_and_a_generator_model(tmp_path):
         reference["mu"], reference["sigma"],
     )
     np.testing.assert_allclose(value, expected, rtol=1e-6)
+    # A dataset of `(x, y)` batches gives the same statistics.
+    batches = [(real[:7], np.zeros(7)), (real[7:], np.zeros(3))]
+    from_batches = metrics.reference_statistics(batches, extractor)
+    np.testing.assert_allclose(from_batches["mu"], reference["mu"], rtol=1e-9)
+    np.testing.assert_allclose(
+        from_batches["sigma"], reference["sigma"], rtol=1e-7, atol=1e-12
+    )
     with pytest.raises(ValueError, match="only 10 images"):
         metrics.reference_statistics(real, extractor, num_samples=11)
     features = metrics.fid_feature_extractor(extractor, value_range=(0, 255))
