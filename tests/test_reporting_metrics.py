@@ -430,3 +430,16 @@ def test_gan_quality_logs_the_fid_of_the_reportable_features():
         np.cov(expected_real.astype(np.float64), rowvar=False),
     )
     np.testing.assert_allclose(logs["fid"], expected, rtol=1e-3)
+
+
+def test_cli_names_the_missing_weights_file(tmp_path, capsys):
+    write_pngs(str(tmp_path / "images"), random_uint8((2, 8, 8, 3), seed=11))
+    exit_code = cli.main(
+        ["stats", str(tmp_path / "images"), "--out", str(tmp_path / "s.npz"),
+         "--weights", str(tmp_path / "missing.pth"), "--quiet"]
+    )
+    assert exit_code == 1
+    error = capsys.readouterr().err
+    assert "pt_inception-2015-12-05-6726825d.pth" in error
+    assert "--weights" in error
+    assert not (tmp_path / "s.npz").exists()

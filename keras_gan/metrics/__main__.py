@@ -89,6 +89,14 @@ def _statistics(source, extractor, args, pipeline, out=None):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (FileNotFoundError, ImportError) as error:
+        print(f"error: {error} (command line: --weights PATH)", file=sys.stderr)
+        return 1
+
+
+def _run(args):
     if args.command == "convert-weights":
         model = fid_inception.FIDInceptionV3(weights=args.pth)
         model.save_weights(args.weights_h5)

@@ -284,6 +284,30 @@ def _download_pytorch_fid_weights():
     return path
 
 
+def _check_weights_path(weights):
+    """The path of a weights file, or a clear error (before any building)."""
+    if not isinstance(weights, (str, os.PathLike)):
+        raise ValueError(
+            "Invalid value for argument `weights`. Expected "
+            '"pytorch-fid", a path to a `.pth` or `.weights.h5` file, or '
+            f"None. Received: weights={weights!r}"
+        )
+    path = os.fspath(weights)
+    if not path.endswith((".pth", ".weights.h5")):
+        raise ValueError(
+            "Invalid value for argument `weights`. Expected a path "
+            f"ending in `.pth` (pytorch-fid's `{FID_WEIGHTS_FILE}`) or "
+            f"`.weights.h5`. Received: weights={weights!r}"
+        )
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"FID Inception weights not found: {path!r}. Expected "
+            f"pytorch-fid's `{FID_WEIGHTS_FILE}` (from {FID_WEIGHTS_URL}) "
+            "or a `.weights.h5` file converted from it."
+        )
+    return path
+
+
 # === Model ===
 
 
@@ -349,6 +373,8 @@ class FIDInceptionV3(keras.Model):
                 "`(height, width, 3)`. Received: "
                 f"input_shape={input_shape!r}"
             )
+        if weights is not None and weights != "pytorch-fid":
+            _check_weights_path(weights)
         inputs = keras.Input(input_shape, dtype="float32", name="images")
         pool, logits = _fid_inception_graph(inputs)
         super().__init__(
@@ -393,25 +419,7 @@ class FIDInceptionV3(keras.Model):
             )
             self.save_weights(cached)
             return
-        if not isinstance(weights, (str, os.PathLike)):
-            raise ValueError(
-                "Invalid value for argument `weights`. Expected "
-                '"pytorch-fid", a path to a `.pth` or `.weights.h5` file, or '
-                f"None. Received: weights={weights!r}"
-            )
-        path = os.fspath(weights)
-        if not path.endswith((".pth", ".weights.h5")):
-            raise ValueError(
-                "Invalid value for argument `weights`. Expected a path "
-                f"ending in `.pth` (pytorch-fid's `{FID_WEIGHTS_FILE}`) or "
-                f"`.weights.h5`. Received: weights={weights!r}"
-            )
-        if not os.path.exists(path):
-            raise FileNotFoundError(
-                f"FID Inception weights not found: {path!r}. Expected "
-                f"pytorch-fid's `{FID_WEIGHTS_FILE}` (from {FID_WEIGHTS_URL}) "
-                "or a `.weights.h5` file converted from it."
-            )
+        path = _check_weights_path(weights)
         if path.endswith(".pth"):
             self.load_state_dict(read_pytorch_fid_weights(path))
         else:
