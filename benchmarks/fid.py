@@ -151,43 +151,50 @@ def main():
         print("weights: random (pytorch-fid's network, PyTorch's default init)")
     else:
         print(f"weights: {weights}")
-    print(f"images: {2 * half} PNG files, 32x32, in two folders")
+    print(f"images: {2 * half} PNG files, 32x32, in two folders", flush=True)
     implementations = ["pytorch-fid"] + [f"keras-{b}" for b in args.backends]
-    results = []
+    print(
+        f"{'implementation':<18}{'images/s':>10}{'seconds':>10}"
+        f"{'build s':>10}{'peak MB':>10}{'FID':>14}{'rel. diff':>12}",
+        flush=True,
+    )
+    reference = None
     for implementation in implementations:
         env = dict(os.environ, PYTHONPATH=REPO_ROOT)
         if implementation.startswith("keras-"):
-            env["KERAS_BACKEND"] = implementation[len("keras-"):]
+            env["KERAS_BACKEND"] = implementation[len("keras-") :]
         if args.threads:
             env["OMP_NUM_THREADS"] = str(args.threads)
         command = [
-            sys.executable, __file__, "--child", implementation,
-            "--dirs", *dirs, "--weights", weights,
-            "--batch-size", str(args.batch_size),
+            sys.executable,
+            __file__,
+            "--child",
+            implementation,
+            "--dirs",
+            *dirs,
+            "--weights",
+            weights,
+            "--batch-size",
+            str(args.batch_size),
         ]
-        output = subprocess.run(
-            command, env=env, capture_output=True, text=True
-        )
+        output = subprocess.run(command, env=env, capture_output=True, text=True)
         lines = [
-            line for line in output.stdout.splitlines()
+            line
+            for line in output.stdout.splitlines()
             if line.startswith("RESULT ")
         ]
         if not lines:
             print(output.stdout[-2000:], output.stderr[-4000:])
             raise RuntimeError(f"{implementation} failed")
-        results.append(json.loads(lines[-1][len("RESULT "):]))
-    reference = results[0]["fid"]
-    print(
-        f"{'implementation':<18}{'images/s':>10}{'seconds':>10}"
-        f"{'build s':>10}{'peak MB':>10}{'FID':>14}{'rel. diff':>12}"
-    )
-    for result in results:
+        result = json.loads(lines[-1][len("RESULT ") :])
+        reference = result["fid"] if reference is None else reference
         print(
             f"{result['implementation']:<18}"
             f"{result['images_per_second']:>10.2f}"
             f"{result['seconds']:>10.1f}{result['build_seconds']:>10.1f}"
             f"{result['peak_memory_mb']:>10.0f}{result['fid']:>14.6f}"
-            f"{abs(result['fid'] - reference) / reference:>12.2e}"
+            f"{abs(result['fid'] - reference) / reference:>12.2e}",
+            flush=True,
         )
 
 
