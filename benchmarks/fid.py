@@ -177,7 +177,9 @@ def main():
             "--batch-size",
             str(args.batch_size),
         ]
-        output = subprocess.run(command, env=env, capture_output=True, text=True)
+        output = subprocess.run(
+            command, env=env, capture_output=True, text=True
+        )
         lines = [
             line
             for line in output.stdout.splitlines()
