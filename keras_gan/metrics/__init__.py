@@ -18,6 +18,10 @@ Feature extractors (`keras_gan.metrics.feature_extractors`):
 `inception_feature_extractor` (standard FID/KID; ImageNet weights are
 downloaded once) and `train_feature_classifier` (offline, trained on your
 labeled data).
+
+Reportable numbers, comparable with papers (`keras_gan.metrics.reporting`):
+`FIDInceptionV3` (the pytorch-fid network), `reference_statistics`, `fid`,
+`inception_score`, and `python -m keras_gan.metrics fid REAL FAKE`.
 """
 
 from keras_gan.metrics.density_coverage import DensityCoverage
@@ -33,6 +37,15 @@ from keras_gan.metrics.kernel import KernelDistance
 from keras_gan.metrics.kernel import kernel_distance
 from keras_gan.metrics.precision_recall import PrecisionRecall
 from keras_gan.metrics.precision_recall import precision_recall
+from keras_gan.metrics.fid_inception import FIDInceptionV3
+from keras_gan.metrics.reporting import fid
+from keras_gan.metrics.reporting import fid_feature_extractor
+from keras_gan.metrics.reporting import fid_from_statistics
+from keras_gan.metrics.reporting import inception_score
+from keras_gan.metrics.reporting import inception_score_from_logits
+from keras_gan.metrics.reporting import load_statistics
+from keras_gan.metrics.reporting import reference_statistics
+from keras_gan.metrics.reporting import save_statistics
 
 __all__ = [
     "DensityCoverage",
@@ -48,6 +61,15 @@ __all__ = [
     "kernel_distance",
     "precision_recall",
     "train_feature_classifier",
+    "FIDInceptionV3",
+    "fid",
+    "fid_feature_extractor",
+    "fid_from_statistics",
+    "inception_score",
+    "inception_score_from_logits",
+    "load_statistics",
+    "reference_statistics",
+    "save_statistics",
 ]
 
 from keras_gan.metrics.text import diversity
