@@ -101,25 +101,32 @@ def _average_over_processes(gradients, finite):
     ], finite
 
 
-def _reduce_logs(model, logs):
-    """The logs averaged over the processes; counters (`keras.metrics.Sum`
-    trackers such as `skipped_steps`, which each process divides by the
-    process count) summed."""
-    counters = {
-        metric.name
-        for metric in getattr(model, "loss_trackers", model).metrics
-        if isinstance(metric, keras.metrics.Sum)
-    }
-    names = list(logs)
-    values = torch.stack(
-        [torch.as_tensor(logs[name]).detach().float().reshape(()) for name in names]
+def _metric_values(model):
+    return [torch.as_tensor(v.value).detach().clone() for v in model.metrics_variables]
+
+
+def _sync_metrics(model, before):
+    """Gives every process the metric state of the whole step.
+
+    Each process added its own values to the state `before` the step; the
+    additions of all processes are summed into it, as `tf.distribute` sums
+    metric updates over replicas. Means then average over the global batch
+    and counters (such as `skipped_steps`, which each process adds divided
+    by the process count) count once per step.
+    """
+    variables = model.metrics_variables
+    if not variables:
+        return
+    added = torch.cat(
+        [
+            (torch.as_tensor(v.value).detach() - old).reshape(-1).double()
+            for v, old in zip(variables, before)
+        ]
     )
-    dist.all_reduce(values, op=dist.ReduceOp.SUM)
-    world_size = dist.get_world_size()
-    return {
-        name: value if name in counters else value / world_size
-        for name, value in zip(names, values)
-    }
+    dist.all_reduce(added, op=dist.ReduceOp.SUM)
+    added = added.split([old.numel() for old in before])
+    for variable, old, total in zip(variables, before, added):
+        variable.assign((old.double() + total.reshape(old.shape)).to(old.dtype))
 
 
 def _check_same_batch_size(data):
@@ -181,11 +188,13 @@ class GANTrainer:
             if not checked:
                 _check_same_batch_size(data)
                 checked.append(True)
+            before = _metric_values(self)
             _process_group_steps += 1
             try:
-                logs = train_function(data)
+                train_function(data)
             finally:
                 _process_group_steps -= 1
-            return _reduce_logs(self, logs)
+            _sync_metrics(self, before)
+            return self.get_logs()
 
         return step_over_process_group

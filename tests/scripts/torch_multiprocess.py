@@ -1,24 +1,26 @@
 """Trains a small image GAN in one process or under `torch.distributed`.
 
 Usage:
-    python torch_multiprocess.py single CASE OUT
+    python torch_multiprocess.py single OUT
     torchrun --standalone --nproc_per_node 2 torch_multiprocess.py \
-        distributed CASE OUT
+        distributed OUT
 
 Each process of a distributed run trains on its `keras_gan.distributed.shard`
 of the data with the per-process batch size and saves its results to
-`OUT.rank<i>.npz`; a single process trains on all of the data with the
-global batch and saves `OUT.rank0.npz`. CASE:
+`OUT.<case>.rank<i>.npz`; a single process trains on all of the data with
+the global batch and saves `OUT.<case>.rank0.npz`. Cases, one after another:
 - `random_draws`: R1 and gradient penalties, adaptive DiffAugment and
   `d_steps=2`: every random draw inside the step must be per global batch.
 - `nonfinite`: one `inf` in the second process's shard of the first batch.
+- `uneven` (distributed only): the processes feed batches of different
+  sizes; the error message is saved.
 """
 
 import os
 import sys
 
 os.environ["KERAS_BACKEND"] = "torch"
-MODE, CASE, OUT = sys.argv[1:4]
+MODE, OUT = sys.argv[1:3]
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -35,7 +37,7 @@ if MODE == "distributed":
     dist.init_process_group("gloo")
 
 
-def build():
+def build(case):
     keras.utils.set_random_seed(0)
     generator = keras.Sequential(
         [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
@@ -47,7 +49,7 @@ def build():
     )
     augmentation = None
     penalty = keras_gan.penalties.R1Penalty(1.0)
-    if CASE == "random_draws":
+    if case == "random_draws":
         augmentation = keras_gan.augment.AdaptiveAugment(
             initial_probability=0.5, adjustment_speed=100, seed=1
         )
@@ -59,25 +61,46 @@ def build():
         d_optimizer=keras.optimizers.Adam(0.01),
         g_optimizer=keras.optimizers.Adam(0.01),
         penalty=penalty,
-        d_steps=2 if CASE == "random_draws" else 1,
+        d_steps=2 if case == "random_draws" else 1,
     )
     return gan
 
 
-data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
-data = data.astype("float32")
-if CASE == "nonfinite":
-    data[GLOBAL_BATCH - 3] = np.inf  # The second process's rows, first batch.
-batch_size = keras_gan.distributed.per_process_batch_size(GLOBAL_BATCH)
-data = keras_gan.distributed.shard(data, batch_size=batch_size)
-gan = build()
-initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
-history = gan.fit(data, epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
-results = {f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)}
-results.update({f"log_{k}": np.array(v) for k, v in history.history.items()})
-results.update({f"initial{i}": w for i, w in enumerate(initial)})
-rank = keras_gan.distributed.process_index()
-np.savez(f"{OUT}.rank{rank}.npz", **results)
+def train(case):
+    data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
+    data = data.astype("float32")
+    if case == "nonfinite":
+        data[GLOBAL_BATCH - 3] = np.inf  # The second process's rows, first batch.
+    batch_size = keras_gan.distributed.per_process_batch_size(GLOBAL_BATCH)
+    data = keras_gan.distributed.shard(data, batch_size=batch_size)
+    rank = keras_gan.distributed.process_index()
+    gan = build(case)
+    if case == "uneven":
+        data, batch_size = data[: 4 + rank], 4 + rank
+    initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
+    try:
+        history = gan.fit(
+            data, epochs=1, batch_size=batch_size, shuffle=False, verbose=0
+        )
+    except ValueError as error:
+        np.savez(f"{OUT}.{case}.rank{rank}.npz", error=str(error))
+        return
+    results = {
+        f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)
+    }
+    results.update({f"log_{k}": np.array(v) for k, v in history.history.items()})
+    results.update({f"initial{i}": w for i, w in enumerate(initial)})
+    results.update(
+        {
+            f"final{i}": keras.ops.convert_to_numpy(w)
+            for i, w in enumerate(gan.discriminator.weights)
+        }
+    )
+    np.savez(f"{OUT}.{case}.rank{rank}.npz", **results)
+
+
+for case in ["random_draws", "nonfinite"] + (["uneven"] if MODE == "distributed" else []):
+    train(case)
 print("processes", keras_gan.distributed.process_count())
 if MODE == "distributed":
     dist.destroy_process_group()
