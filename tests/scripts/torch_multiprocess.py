@@ -12,6 +12,9 @@ the global batch and saves `OUT.<case>.rank0.npz`. Cases, one after another:
 - `random_draws`: R1 and gradient penalties, adaptive DiffAugment and
   `d_steps=2`: every random draw inside the step must be per global batch.
 - `nonfinite`: one `inf` in the second process's shard of the first batch.
+- `resumed` (distributed only): `random_draws` interrupted on every process
+  after the first batch, saved by the chief's
+  `keras_gan.callbacks.ChiefBackupAndRestore`, and resumed by new models.
 - `uneven` (distributed only): the processes feed batches of different
   sizes; the error message is saved.
 """
@@ -66,7 +69,13 @@ def build(case):
     return gan
 
 
+class InterruptAfterFirstBatch(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        raise KeyboardInterrupt("simulated preemption")
+
+
 def train(case):
+    name = case
     data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
     data = data.astype("float32")
     if case == "nonfinite":
@@ -74,13 +83,29 @@ def train(case):
     batch_size = keras_gan.distributed.per_process_batch_size(GLOBAL_BATCH)
     data = keras_gan.distributed.shard(data, batch_size=batch_size)
     rank = keras_gan.distributed.process_index()
+    callbacks = []
+    if case == "resumed":
+        case = "random_draws"
+        backup = lambda: keras_gan.callbacks.ChiefBackupAndRestore(  # noqa: E731
+            f"{OUT}.backup", save_freq=1
+        )
+        try:
+            build(case).fit(
+                data, batch_size=batch_size, shuffle=False, verbose=0,
+                callbacks=[backup(), InterruptAfterFirstBatch()],
+            )
+        except KeyboardInterrupt:
+            pass
+        dist.barrier()  # Restarted once all processes were stopped.
+        callbacks = [backup()]
     gan = build(case)
     if case == "uneven":
         data, batch_size = data[: 4 + rank], 4 + rank
     initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
     try:
         history = gan.fit(
-            data, epochs=1, batch_size=batch_size, shuffle=False, verbose=0
+            data, epochs=1, batch_size=batch_size, shuffle=False, verbose=0,
+            callbacks=callbacks,
         )
     except ValueError as error:
         np.savez(f"{OUT}.{case}.rank{rank}.npz", error=str(error))
@@ -96,10 +121,10 @@ def train(case):
             for i, w in enumerate(gan.discriminator.weights)
         }
     )
-    np.savez(f"{OUT}.{case}.rank{rank}.npz", **results)
+    np.savez(f"{OUT}.{name}.rank{rank}.npz", **results)
 
 
-for case in ["random_draws", "nonfinite"] + (["uneven"] if MODE == "distributed" else []):
+for case in ["random_draws", "nonfinite"] + (["resumed", "uneven"] if MODE == "distributed" else []):
     train(case)
 print("processes", keras_gan.distributed.process_count())
 if MODE == "distributed":
