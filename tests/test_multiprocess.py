@@ -219,3 +219,12 @@ def test_tf_config_task_order(monkeypatch):
     assert distributed._tf_config_task() == (2, 3)
     monkeypatch.setenv("TF_CONFIG", config + '"task": {"type": "chief", "index": 0}}')
     assert distributed._tf_config_task() == (0, 3)
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="PyTorch tensors")
+def test_shard_torch_tensors():
+    import torch
+
+    data = torch.arange(8).reshape(8, 1)
+    shard = keras_gan.distributed.shard(data, index=1, count=2, batch_size=2)
+    assert torch.equal(shard[:, 0], torch.tensor([2, 3, 6, 7]))

@@ -52,7 +52,7 @@ def replica_sum(value):
     """`value` summed over the processes inside a training step."""
     if not _in_process_group_step():
         return value
-    total = torch.as_tensor(value).clone()
+    total = torch.as_tensor(value).detach().clone()
     dist.all_reduce(total, op=dist.ReduceOp.SUM)
     return total
 

@@ -124,7 +124,10 @@ def train(case):
     np.savez(f"{OUT}.{name}.rank{rank}.npz", **results)
 
 
-for case in ["random_draws", "nonfinite"] + (["resumed", "uneven"] if MODE == "distributed" else []):
+CASES = ["random_draws", "nonfinite"]
+if MODE == "distributed":
+    CASES += ["resumed", "uneven"]
+for case in CASES:
     train(case)
 print("processes", keras_gan.distributed.process_count())
 if MODE == "distributed":
