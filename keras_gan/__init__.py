@@ -10,3 +10,4 @@ from keras_gan.models.gan import GAN
 from keras_gan.version import __version__
 from keras_gan import layers
 from keras_gan import text
+from keras_gan import distributed
