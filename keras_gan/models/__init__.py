@@ -5,3 +5,6 @@ from keras_gan.models.builders import mlp_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.conditional_gan import ConditionalGAN
+from keras_gan.models.builders import default_upsampling
+from keras_gan.models.resnet import resnet_discriminator
+from keras_gan.models.resnet import resnet_generator
