@@ -576,6 +576,7 @@ def ada_integer_transforms(x, p, seed, ops_to_apply=ADA_GROUPS["b"]):
     move pixels (a gather), so they are exact and differentiable.
     Rotations by 90 or 270 degrees need square images.
     """
+    x = ops.convert_to_tensor(x)
     batch, height, width = ops.shape(x)[0], x.shape[1], x.shape[2]
     zero = ops.zeros((batch, 1))
     rows, cols = _pixel_grid(height, width)
@@ -636,6 +637,7 @@ def ada_geometric_transforms(x, p, seed):
     bilinearly, with reflection padding. Unlike the paper no anti-aliasing
     filter is applied.
     """
+    x = ops.convert_to_tensor(x)
     batch, height, width = ops.shape(x)[0], x.shape[1], x.shape[2]
     zero = ops.zeros((batch, 1))
     log_scale = _gated(
@@ -706,6 +708,7 @@ def ada_color_transforms(x, p, seed):
     turns them about `v` (3 channels only; the identity otherwise) and the
     saturation scales their component orthogonal to `v`.
     """
+    x = ops.convert_to_tensor(x)
     batch, channels = ops.shape(x)[0], x.shape[3]
     zero, one = ops.zeros((batch, 1)), ops.ones((batch, 1))
     dtype = x.dtype

@@ -117,7 +117,7 @@ def test_color_transforms_on_one_channel_are_affine_with_luma_flip():
 def test_hue_rotation_matches_rodrigues_formula():
     x = _images(batch=2, size=2)
     angle = 0.9
-    out = _np(augment._rotate_about_luma(x, angle))
+    out = _np(augment._rotate_about_luma(keras.ops.convert_to_tensor(x), angle))
     k = np.ones(3) / math.sqrt(3)
     cross = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
     rotation = (
