@@ -39,16 +39,26 @@ def test_resnet_pair_shapes(image_shape, num_blocks):
     discriminator = keras_gan.models.resnet_discriminator(
         image_shape, base_filters=2
     )
-    blocks = _layer_types(generator).count("GeneratorResidualBlock")
-    assert blocks == num_blocks
-    images = _np(generator.predict_on_batch(_z()))
-    assert images.shape == (4,) + image_shape
-    assert images.min() >= -1.0 and images.max() <= 1.0
-    logits = _np(discriminator.predict_on_batch(images))
-    assert logits.shape == (4, 1) and logits.dtype == np.float32
+    assert _layer_types(generator).count("GeneratorResidualBlock") == num_blocks
     assert _layer_types(discriminator).count("DiscriminatorResidualBlock") == (
         num_blocks + 1
     )
+    assert generator.output_shape == (None,) + image_shape
+    assert discriminator.output_shape == (None, 1)
+
+
+def test_resnet_pair_runs_in_range():
+    generator = keras_gan.models.resnet_generator(
+        LATENT_DIM, (16, 16, 3), base_filters=2
+    )
+    discriminator = keras_gan.models.resnet_discriminator(
+        (16, 16, 3), base_filters=2
+    )
+    images = _np(generator.predict_on_batch(_z()))
+    assert images.shape == (4, 16, 16, 3)
+    assert images.min() >= -1.0 and images.max() <= 1.0 and images.std() > 0
+    logits = _np(discriminator.predict_on_batch(images))
+    assert logits.shape == (4, 1) and logits.dtype == np.float32
 
 
 @pytest.mark.parametrize("upsampling", ["transpose", "resize"])
