@@ -11,3 +11,4 @@ from keras_gan.version import __version__
 from keras_gan import layers
 from keras_gan import text
 from keras_gan import distributed
+from keras_gan import sampling

@@ -7,3 +7,4 @@ from keras_gan.callbacks.gumbel_temperature import GumbelTemperatureAnnealing
 from keras_gan.callbacks.text_quality import TextQuality
 from keras_gan.callbacks.text_quality import TextSamples
 from keras_gan.callbacks.chief_backup_and_restore import ChiefBackupAndRestore
+from keras_gan.callbacks.latent_walk import LatentWalk

@@ -10,3 +10,6 @@ from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.weight_average import WeightAverage
 from keras_gan.models.sequence import sequence_discriminator
 from keras_gan.models.sequence import sequence_generator
+from keras_gan.models.builders import default_upsampling
+from keras_gan.models.resnet import resnet_discriminator
+from keras_gan.models.resnet import resnet_generator

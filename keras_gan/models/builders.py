@@ -27,6 +27,13 @@ _CONDITIONINGS = ("projection", "concat")
 _GENERATOR_LABEL_EMBEDDING_DIM = 50
 _LEAKY_RELU_SLOPE = 0.2
 _DATA_FORMAT = "channels_last"
+_UPSAMPLINGS = ("transpose", "resize")
+# Measured by `benchmarks/upsampling.py` (README, "Upsampling").
+_DEFAULT_UPSAMPLING = {
+    "tensorflow": "transpose",
+    "jax": "resize",
+    "torch": "transpose",
+}
 
 
 # --------------------------------------------------------------------------
@@ -243,13 +250,15 @@ def dcgan_generator(
     num_classes=None,
     output_activation="tanh",
     name="generator",
+    upsampling=None,
 ):
     """Builds a DCGAN generator (Radford et al., 2016).
 
     The latent vector is projected by a `Dense` layer and reshaped to a
     `(height / 4, width / 4, 4 * base_filters)` tensor, upsampled twice by
-    stride-2 `Conv2DTranspose` layers (with `BatchNormalization` and ReLU),
-    then mapped to `channels` by a final `Conv2D`. With the default `"tanh"`
+    stride-2 `Conv2DTranspose` layers (or nearest-neighbour resizes followed
+    by 3x3 convolutions, see `upsampling`), with `BatchNormalization` and
+    ReLU, then mapped to `channels` by a final `Conv2D`. With the default `"tanh"`
     output activation the images lie in `[-1, 1]`: scale real images to the
     same range (e.g. `x / 127.5 - 1`) before training.
 
@@ -268,6 +277,11 @@ def dcgan_generator(
         output_activation: Activation of the output layer. Defaults to
             `"tanh"`.
         name: Name of the model. Defaults to `"generator"`.
+        upsampling: `"transpose"` (stride-2 4x4 `Conv2DTranspose`) or
+            `"resize"` (2x nearest-neighbour `UpSampling2D` then a 3x3
+            `Conv2D`: no checkerboard artifacts). Defaults to `None`: the
+            faster of the two on the current backend, measured on CPU by
+            `benchmarks/upsampling.py` (see `default_upsampling()`).
 
     Returns:
         A `keras.Model` mapping `z` (or `[z, labels]`) to images of shape
@@ -286,6 +300,7 @@ def dcgan_generator(
     height, width, channels = _validate_image_shape(image_shape)
     _validate_positive_int("base_filters", base_filters)
     _validate_num_classes(num_classes)
+    upsampling = resolve_upsampling(upsampling)
 
     inputs, h = _generator_inputs(latent_dim, num_classes)
     start_shape = (height // 4, width // 4, 4 * base_filters)
@@ -298,15 +313,7 @@ def dcgan_generator(
     h = keras.layers.ReLU(name="project_relu")(h)
     h = keras.layers.Reshape(start_shape, name="reshape")(h)
     for i, filters in enumerate((2 * base_filters, base_filters)):
-        h = keras.layers.Conv2DTranspose(
-            filters,
-            kernel_size=4,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            data_format=_DATA_FORMAT,
-            name=f"upsample_{i}",
-        )(h)
+        h = _upsampling_convolution(h, filters, upsampling, f"upsample_{i}")
         h = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(h)
         h = keras.layers.ReLU(name=f"upsample_{i}_relu")(h)
     h = keras.layers.Conv2D(
@@ -318,6 +325,51 @@ def dcgan_generator(
     )(h)
     outputs = _generator_output(h, output_activation)
     return keras.Model(inputs, outputs, name=name)
+
+
+def default_upsampling():
+    """The generator builders' default `upsampling` on the current backend.
+
+    Measured on CPU with `benchmarks/upsampling.py` (see the README): the
+    faster of `"transpose"` and `"resize"` for the MNIST DCGAN generator.
+    """
+    return _DEFAULT_UPSAMPLING.get(keras.backend.backend(), "transpose")
+
+
+def resolve_upsampling(upsampling):
+    """`upsampling`, or the backend's default when it is `None`."""
+    if upsampling is None:
+        return default_upsampling()
+    if upsampling not in _UPSAMPLINGS:
+        raise _invalid(
+            "upsampling", upsampling, f"one of {list(_UPSAMPLINGS)} or None"
+        )
+    return upsampling
+
+
+def _upsampling_convolution(h, filters, upsampling, name):
+    """Doubles height and width of `h` and maps it to `filters` channels."""
+    if upsampling == "transpose":
+        return keras.layers.Conv2DTranspose(
+            filters,
+            kernel_size=4,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            data_format=_DATA_FORMAT,
+            name=name,
+        )(h)
+    h = keras.layers.UpSampling2D(
+        2, data_format=_DATA_FORMAT, name=f"{name}_resize"
+    )(h)
+    return keras.layers.Conv2D(
+        filters,
+        kernel_size=3,
+        padding="same",
+        use_bias=False,
+        data_format=_DATA_FORMAT,
+        name=name,
+    )(h)
 
 
 def _seeded_dropout(rate, name):

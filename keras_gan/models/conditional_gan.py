@@ -147,7 +147,10 @@ class ConditionalGAN(GAN):
         """A balanced cycle `0, 1, ..., num_classes - 1, 0, 1, ...`."""
         return np.arange(num_samples) % self.num_classes
 
-    def generate(self, num_samples, labels=None, seed=None, batch_size=256):
+    def generate(
+        self, num_samples, labels=None, seed=None, batch_size=256,
+        truncation=None,
+    ):
         """Generates samples of the given classes as a NumPy array.
 
         Args:
@@ -156,6 +159,8 @@ class ConditionalGAN(GAN):
                 balanced cycle over the classes.
             seed: Integer seed; the same seed gives the same samples.
             batch_size: Samples per generator call. Defaults to `256`.
+            truncation: Optional positive float, the truncation trick (see
+                `keras_gan.GAN.generate`). Defaults to `None`.
         """
         if labels is None:
             labels = self.default_labels(num_samples)
@@ -166,7 +171,7 @@ class ConditionalGAN(GAN):
                 f"{num_samples} labels. Received: {len(labels)} labels"
             )
         self.check_label_values(labels)
-        noise = self.noise_for_generation(num_samples, seed)
+        noise = self.noise_for_generation(num_samples, seed, truncation)
         labels = labels.astype("int32").reshape(-1, 1)
         return self._predict_in_batches(noise, labels, batch_size)
 

@@ -3,6 +3,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan import backend
+from keras_gan import sampling
 from keras_gan import utils
 from keras_gan.models.adversarial_model import AdversarialModel
 from keras_gan.models.adversarial_model import RaiseOnSkippedStep  # noqa: F401
@@ -454,7 +455,7 @@ class GAN(AdversarialModel):
         """The generator used for sampling: the EMA copy when there is one."""
         return self.ema_generator or self.generator
 
-    def generate(self, num_samples, seed=None, batch_size=256):
+    def generate(self, num_samples, seed=None, batch_size=256, truncation=None):
         """Generates samples as a NumPy array.
 
         Args:
@@ -463,17 +464,24 @@ class GAN(AdversarialModel):
                 draws from the model's noise stream. Defaults to `None`.
             batch_size: Samples generated per generator call.
                 Defaults to `256`.
+            truncation: Optional positive float: the truncation trick, latent
+                entries restricted to `[-truncation, truncation]` (see
+                `keras_gan.sampling.truncated_latents`). Defaults to `None`.
 
         Returns:
             NumPy array of `num_samples` samples, in the generator's output
             range (for the bundled image builders, `[-1, 1]`).
         """
-        noise = self.noise_for_generation(num_samples, seed)
+        noise = self.noise_for_generation(num_samples, seed, truncation)
         return self._predict_in_batches(noise, None, batch_size)
 
-    def noise_for_generation(self, num_samples, seed=None):
+    def noise_for_generation(self, num_samples, seed=None, truncation=None):
         """Noise for `generate`; never advances the training noise stream."""
         shape = (int(num_samples), self.latent_dim)
+        if truncation is not None:
+            return sampling.truncated_latents(
+                shape, truncation, self.latent_sampler.distribution, seed
+            )
         if self.latent_sampler.distribution == "uniform":
             return keras.random.uniform(shape, -1.0, 1.0, seed=seed)
         return keras.random.normal(shape, seed=seed)

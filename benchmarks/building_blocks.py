@@ -1,0 +1,171 @@
+"""Training step time of the MNIST GAN with each building block added.
+
+Every variant trains `keras_gan.GAN` on the 5,000-image MNIST subset of
+`benchmarks/_common.py` (28x28x1, latent 128, batch 64, `gan.compile()`
+defaults: non-saturating loss + R1, Adam(2e-4, 0.5)) in a fresh subprocess
+on one backend (`--backend`, default tensorflow), warms up for 2 steps,
+then times `--blocks` `fit()` calls of `--steps` steps. Reported: median
+wall ms/step, median CPU ms/step (all threads; steadier than wall time on a
+shared CPU) and the CPU-time ratio to the DCGAN baseline.
+
+Variants:
+
+* `dcgan`: `dcgan_generator` / `dcgan_discriminator`, 64 filters, the
+  backend's default upsampling.
+* `dcgan_resize`: the same with `upsampling="resize"`.
+* `resnet`: `resnet_generator` / `resnet_discriminator` (spectral norm in
+  D), 64 filters.
+* `resnet_attention`: + `SelfAttention` in G and D.
+* `resnet_mbstd`: + `MinibatchStandardDeviation` in D.
+* `dcgan_ada_bgc`: DCGAN + `AdaptiveAugment(pipeline="bgc")` at p = 0.5.
+* `dcgan_ada_diffaugment`: DCGAN + `AdaptiveAugment()` (DiffAugment ops)
+  at p = 0.5.
+
+Usage:
+
+```
+python benchmarks/building_blocks.py                 # ~10 min on 2 CPUs
+python benchmarks/building_blocks.py --quick         # smoke test
+```
+"""
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
+VARIANTS = (
+    "dcgan",
+    "dcgan_resize",
+    "resnet",
+    "resnet_attention",
+    "resnet_mbstd",
+    "dcgan_ada_bgc",
+    "dcgan_ada_diffaugment",
+)
+
+
+def build_gan(variant, filters):
+    import keras
+
+    import keras_gan
+
+    keras.utils.set_random_seed(0)
+    shape, latent = _common.IMAGE_SHAPE, _common.LATENT_DIM
+    if variant.startswith("resnet"):
+        attention = variant == "resnet_attention"
+        generator = keras_gan.models.resnet_generator(
+            latent, shape, base_filters=filters, self_attention=attention
+        )
+        discriminator = keras_gan.models.resnet_discriminator(
+            shape,
+            base_filters=filters,
+            self_attention=attention,
+            minibatch_std=variant == "resnet_mbstd",
+        )
+    else:
+        upsampling = "resize" if variant == "dcgan_resize" else None
+        generator = keras_gan.models.dcgan_generator(
+            latent, shape, base_filters=filters, upsampling=upsampling
+        )
+        discriminator = keras_gan.models.dcgan_discriminator(
+            shape, base_filters=filters
+        )
+    augmentation = None
+    if variant.startswith("dcgan_ada"):
+        pipeline = "bgc" if variant == "dcgan_ada_bgc" else None
+        augmentation = keras_gan.augment.AdaptiveAugment(
+            pipeline=pipeline, initial_probability=0.5, seed=0
+        )
+    gan = keras_gan.GAN(
+        generator, discriminator, latent_dim=latent,
+        augmentation=augmentation, seed=0,
+    )
+    gan.compile()
+    return gan
+
+
+def worker(args):
+    x, _ = _common.load_images()
+    gan = build_gan(args.variant, args.base_filters)
+
+    def run(steps):
+        gc.collect()
+        t, c = time.perf_counter(), time.process_time()
+        gan.fit(x, batch_size=_common.BATCH_SIZE, steps_per_epoch=steps,
+                epochs=1, verbose=0)
+        return time.perf_counter() - t, time.process_time() - c
+
+    run(2)
+    wall, cpu = [], []
+    for _ in range(args.blocks):
+        seconds, cpu_seconds = run(args.steps)
+        wall.append(seconds / args.steps * 1e3)
+        cpu.append(cpu_seconds / args.steps * 1e3)
+    print("RESULT " + json.dumps({"ms": wall, "cpu_ms": cpu}), flush=True)
+
+
+def run_worker(variant, args):
+    env = dict(os.environ, KERAS_BACKEND=args.backend)
+    command = [
+        sys.executable, os.path.abspath(__file__), "--worker",
+        "--variant", variant, "--backend", args.backend,
+        "--steps", str(args.steps), "--blocks", str(args.blocks),
+        "--base-filters", str(args.base_filters),
+    ]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    return {"error": " / ".join(tail)[-300:]}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", default="tensorflow")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--blocks", type=int, default=2)
+    parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 8 filters, 1 block of 2 steps")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    if args.quick:
+        args.steps, args.blocks, args.base_filters = 2, 1, 8
+    print(f"# building blocks: {args.backend}, base_filters="
+          f"{args.base_filters}, batch {_common.BATCH_SIZE}, {args.blocks} "
+          f"blocks x {args.steps} steps, {os.cpu_count()} CPUs", flush=True)
+    rows = {}
+    for variant in args.variants.split(","):
+        result = run_worker(variant, args)
+        if "error" in result:
+            print(f"# {variant}: ERROR {result['error']}", flush=True)
+            continue
+        rows[variant] = (_common.median(result["ms"]),
+                         _common.median(result["cpu_ms"]))
+        print(f"# {variant}: ms/step {_common.fmt_times(result['ms'])}, CPU "
+              f"ms/step {_common.fmt_times(result['cpu_ms'])}", flush=True)
+    baseline = rows.get("dcgan", (float("nan"),) * 2)[1]
+    print()
+    print("| variant | ms/step | CPU ms/step | CPU time / dcgan |")
+    print("|---|---|---|---|")
+    for variant, (wall, cpu) in rows.items():
+        print(f"| {variant} | {wall:.0f} | {cpu:.0f} | {cpu / baseline:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
