@@ -41,7 +41,11 @@ def pack_rows(x, pack):
             f"be split into groups of pack={pack}. Use a batch size that is "
             f"a multiple of {pack}."
         )
-    return ops.reshape(x, (-1,) + shape[1:-1] + (pack * shape[-1],))
+    groups = ops.reshape(x, (-1, pack) + shape[1:])
+    if len(shape) > 2:
+        # Images: the pack's samples side by side along the channels.
+        groups = ops.moveaxis(groups, 1, -2)
+    return ops.reshape(groups, (-1,) + shape[1:-1] + (pack * shape[-1],))
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")

@@ -1,5 +1,7 @@
 """Reversible encoding of a table into the generator's output space."""
 
+import warnings
+
 import numpy as np
 
 from keras_gan.utils import ConfigMixin
@@ -108,12 +110,17 @@ class TabularTransformer(ConfigMixin):
                 f"discrete_columns={self.discrete_columns!r}, columns="
                 f"{list(data.columns)}"
             )
+        for name in data.columns:
+            self._check_fittable(name, data[name])
         self.columns = [
-            self._fit_column(name, data[name]) for name in data.columns
+            _fit_discrete(name, data[name])
+            if self._is_discrete(name, data[name])
+            else self._fit_continuous(name, data[name])
+            for name in data.columns
         ]
         return self
 
-    def _fit_column(self, name, values):
+    def _check_fittable(self, name, values):
         _check_column(name, values)
         if values.nunique() < 2:
             raise ValueError(
@@ -122,16 +129,13 @@ class TabularTransformer(ConfigMixin):
                 "information to learn; drop it and add it back to the "
                 "samples."
             )
-        if self._is_discrete(name, values):
-            return _fit_discrete(name, values)
-        if values.dtype.kind not in "iuf":
+        if not self._is_discrete(name, values) and values.dtype.kind not in "iuf":
             raise ValueError(
                 f"Invalid value for the data: column {name!r} has dtype "
                 f"{values.dtype} and is not in `discrete_columns`. Declare "
                 "it discrete, e.g. `discrete_columns=[..., "
                 f"{name!r}]`, or convert it to numbers."
             )
-        return self._fit_continuous(name, values)
 
     def _is_discrete(self, name, values):
         return (
@@ -141,17 +145,22 @@ class TabularTransformer(ConfigMixin):
         )
 
     def _fit_continuous(self, name, values):
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.mixture import BayesianGaussianMixture
 
         x = values.to_numpy(dtype="float64").reshape(-1, 1)
         mixture = BayesianGaussianMixture(
-            n_components=self.max_modes,
+            n_components=min(self.max_modes, values.nunique()),
             weight_concentration_prior_type="dirichlet_process",
             weight_concentration_prior=0.001,
             n_init=1,
             random_state=self.seed,
         )
-        mixture.fit(x)
+        with warnings.catch_warnings():
+            # Components beyond the data's modes rarely converge; they are
+            # the ones the weight threshold drops.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mixture.fit(x)
         keep = mixture.weights_ > self.weight_threshold
         if not keep.any():
             keep = mixture.weights_ == mixture.weights_.max()
