@@ -89,6 +89,8 @@ class OutputHeads(SavesSeedState, keras.layers.Layer):
             span = logits[:, start : start + width]
             if kind == "tanh":
                 parts.append(ops.tanh(span))
+            elif width == 1:
+                parts.append(ops.ones_like(span))
             else:
                 uniform = keras.random.uniform(
                     ops.shape(span), 1e-10, 1.0, seed=seed, dtype=span.dtype
@@ -502,14 +504,22 @@ class TabularGAN(GAN):
         """A `keras.utils.PyDataset` of training-by-sampling batches."""
         encoded = self.transformer.transform(data)
         sampler = ConditionSampler(encoded, self.discrete_spans)
+        # The step count makes each `fit` call draw new batches.
+        step = int(ops.convert_to_numpy(self.training_progress_step()))
         batches = TabularBatches(
             sampler,
             batch_size,
             steps=max(1, len(data) // batch_size),
-            seed=0 if self.seed is None else self.seed,
+            seed=[0 if self.seed is None else self.seed, step],
         )
         batches.epoch = epoch
         return batches
+
+    def training_progress_step(self):
+        """Generator updates so far (0 before `compile`)."""
+        if getattr(self, "g_optimizer", None) is None:
+            return 0
+        return self.g_optimizer.iterations
 
     # === Sampling ===
 

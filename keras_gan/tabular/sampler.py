@@ -71,13 +71,13 @@ class TabularBatches(keras.utils.PyDataset):
     """`fit` batches of `(rows, conditional vectors)` by training-by-sampling.
 
     Batch `i` of epoch `e` is drawn from a generator seeded with
-    `(seed, e, i)`, so a run is reproducible.
+    `(*seed, e, i)`, so a run is reproducible.
 
     Args:
         sampler: A `ConditionSampler`.
         batch_size: Rows per batch.
         steps: Batches per epoch.
-        seed: Integer seed.
+        seed: Integer seed, or a list of them.
     """
 
     def __init__(self, sampler, batch_size, steps, seed=0):
@@ -92,7 +92,7 @@ class TabularBatches(keras.utils.PyDataset):
         return self.steps
 
     def __getitem__(self, index):
-        rng = np.random.default_rng([self.seed, self.epoch, index])
+        rng = np.random.default_rng([*np.atleast_1d(self.seed), self.epoch, index])
         rows, conditions = self.sampler.sample_batch(self.batch_size, rng)
         if conditions is None:
             return (rows,)
