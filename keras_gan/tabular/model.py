@@ -117,6 +117,23 @@ class OutputHeads(SavesSeedState, keras.layers.Layer):
         return config
 
 
+def activate(raw, spans, temperature, rng):
+    """`OutputHeads` in NumPy float64, with Gumbel noise from `rng`."""
+    raw = np.asarray(raw, dtype="float64")
+    parts, start = [], 0
+    for kind, width in spans:
+        span = raw[:, start : start + width]
+        if kind == "tanh":
+            parts.append(np.tanh(span))
+        else:
+            uniform = rng.uniform(1e-10, 1.0, size=span.shape)
+            logits = (span - np.log(-np.log(uniform))) / temperature
+            logits -= logits.max(axis=1, keepdims=True)
+            parts.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+        start += width
+    return np.concatenate(parts, axis=1).astype("float32")
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class TabularGAN(GAN):
     """A GAN for tables: CTGAN (Xu et al. 2019) on `keras_gan.GAN`.
@@ -539,23 +556,21 @@ class TabularGAN(GAN):
         rng = np.random.default_rng(seed)
         if conditions is None:
             conditions = self.original_conditions(num_samples, rng)
-        noise = ops.convert_to_numpy(self.noise_for_generation(num_samples, seed))
-        outputs = []
-        for start in range(0, num_samples, batch_size):
-            stop = start + batch_size
-            batch_conditions = None
-            if conditions is not None:
-                batch_conditions = ops.convert_to_tensor(
-                    conditions[start:stop]
-                )
-            raw = self.generator_outputs(
-                ops.convert_to_tensor(noise[start:stop]),
-                batch_conditions,
-                generator=self.sampling_generator,
-            )
-            rows = self.output_heads(raw, seed=seed + 1 + start)
-            outputs.append(ops.convert_to_numpy(rows))
-        return np.concatenate(outputs, axis=0)
+        shape = (num_samples, self.latent_dim)
+        if self.latent_sampler.distribution == "uniform":
+            noise = rng.uniform(-1.0, 1.0, shape).astype("float32")
+        else:
+            noise = rng.standard_normal(shape).astype("float32")
+        inputs = noise if conditions is None else [noise, conditions]
+        raw = self.sampling_generator.predict(
+            inputs, batch_size=batch_size, verbose=0
+        )
+        return activate(
+            raw,
+            self.transformer.output_info,
+            self.output_heads.temperature,
+            np.random.default_rng([seed, 1]),
+        )
 
     def original_conditions(self, num_samples, rng):
         """Conditional vectors drawn with the categories' data frequencies."""

@@ -35,7 +35,10 @@ def tabular_generator(
         hidden = keras.layers.Concatenate()([noise, conditions])
     for width in hidden_dims:
         block = keras.layers.Dense(width)(hidden)
-        block = keras.layers.BatchNormalization()(block)
+        # PyTorch's default momentum (CTGAN's): Keras' 0.99 leaves the
+        # moving statistics used for sampling near their initial values
+        # after a few hundred steps.
+        block = keras.layers.BatchNormalization(momentum=0.9)(block)
         block = keras.layers.ReLU()(block)
         hidden = keras.layers.Concatenate()([block, hidden])
     outputs = keras.layers.Dense(output_dim)(hidden)
