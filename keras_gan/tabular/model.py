@@ -213,6 +213,8 @@ class TabularGAN(GAN):
             transformer.output_info,
             temperature=gumbel_temperature,
             seed=None if self.seed is None else self.seed + 1,
+            # float16 would turn the Gumbel noise's log(1e-10) into -inf.
+            dtype="float32",
             name="output_heads",
         )
 
