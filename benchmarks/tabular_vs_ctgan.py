@@ -17,14 +17,15 @@ Datasets, both bundled with statsmodels (no download):
   continuous `popul`, `age`, `income` (`logpopul` dropped, it is
   `log(popul + 0.1)`); target `vote`.
 
-Reported per synthesizer: fit time (transformer fit, network build and
+Each framework runs on `--threads` CPU threads (1 by default). Reported
+per synthesizer: fit time (transformer fit, network build and
 training), time to sample as many rows as the training set, column shapes
 and pair trends (mean scores of `keras_gan.tabular.evaluation`), and the
 macro F1 on the held-out rows of a logistic regression trained on
 synthetic rows (and, for reference, on the real training rows).
 
 ```
-KERAS_BACKEND=jax python benchmarks/tabular_vs_ctgan.py --epochs 50
+KERAS_BACKEND=jax python benchmarks/tabular_vs_ctgan.py --epochs 100
 python benchmarks/tabular_vs_ctgan.py --epochs 2 --datasets anes96  # smoke
 ```
 
@@ -136,9 +137,22 @@ def score(train, test, synthetic, dataset):
     }
 
 
+def limit_threads(threads):
+    """Caps the intra-op threads of PyTorch and XLA (before they start)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "")
+        + f" --xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
+        + f" intra_op_parallelism_threads={threads}"
+    )
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS)
@@ -149,8 +163,18 @@ def main():
         default=list(SYNTHESIZERS),
         choices=list(SYNTHESIZERS),
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="CPU threads of each framework (torch for ctgan, XLA for JAX). "
+        "On a shared machine more threads than free cores make PyTorch's "
+        "busy-waiting threads 10-40x slower; 0 keeps the defaults.",
+    )
     parser.add_argument("--output", help="Write the results as JSON here.")
     args = parser.parse_args()
+    if args.threads:
+        limit_threads(args.threads)
 
     import keras
 
