@@ -248,8 +248,10 @@ class TabularGAN(GAN):
                 Defaults to `10`.
             clip_to_observed_range: Whether sampled continuous values stay
                 within the range seen in `data`. Defaults to `True`.
-            seed: Integer seed of the transformer, the weights and the
-                noise. Defaults to `None`.
+            seed: Integer seed of the transformer, the initial weights
+                (through `keras.utils.set_random_seed`, which seeds Python,
+                NumPy and the backend globally) and the noise. Defaults to
+                `None`.
             **kwargs: Passed to the constructor.
 
         Returns:
