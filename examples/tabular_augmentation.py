@@ -201,8 +201,12 @@ def main(argv=None):
 ## What we measured
 
 With the defaults (300 real rows, 100 epochs, 5 repeats, TensorFlow
-backend) we measured: see the README section "Tables"; the numbers are
-copied there from a run of this script.
+backend) we measured a macro F1 of 0.630 on the real rows alone; adding
+synthetic `had_affair=True` rows changed it by -0.004 (95% CI +/- 0.023)
+and duplicating real rare-class rows by +0.010 (+/- 0.028): no measurable
+gain from the GAN at this size. A generator fitted on 300 rows cannot add
+information those rows do not contain; report what you measure on your
+data before relying on synthetic rows.
 """
 
 
