@@ -218,9 +218,17 @@ def test_save_and_load_keep_the_transformer(trained, tmp_path):
     counter = keras.callbacks.LambdaCallback(
         on_train_batch_end=lambda batch, logs: batches.append(logs["loss"])
     )
-    restored.fit(data, epochs=1, batch_size=40, verbose=0, callbacks=[counter])
+    history = restored.fit(
+        data,
+        epochs=1,
+        batch_size=40,
+        verbose=0,
+        callbacks=[counter],
+        validation_data=data.iloc[:80],
+    )
     # An epoch is len(data) // batch_size training-by-sampling batches.
     assert len(batches) == 400 // 40 and np.isfinite(batches).all()
+    assert np.isfinite(history.history["val_loss"]).all()
 
 
 def test_works_without_discrete_columns():
