@@ -66,11 +66,13 @@ def correlation_similarity(real_a, real_b, synthetic_a, synthetic_b):
 
 def contingency_similarity(real_a, real_b, synthetic_a, synthetic_b):
     """`1 - total variation distance` of the two-way frequency tables."""
-    real_pairs = list(zip(np.asarray(real_a).tolist(), np.asarray(real_b).tolist()))
-    synthetic_pairs = list(
-        zip(np.asarray(synthetic_a).tolist(), np.asarray(synthetic_b).tolist())
+    return tv_complement(
+        _pairs(real_a, real_b), _pairs(synthetic_a, synthetic_b)
     )
-    return tv_complement(real_pairs, synthetic_pairs)
+
+
+def _pairs(a, b):
+    return list(zip(np.asarray(a).tolist(), np.asarray(b).tolist()))
 
 
 def _bin(real, synthetic):
@@ -133,8 +135,7 @@ def pair_trends(real, synthetic, discrete_columns=()):
     _check_columns(real, synthetic, discrete_columns)
     scores = {}
     for a, b in itertools.combinations(real.columns, 2):
-        both_continuous = a not in discrete_columns and b not in discrete_columns
-        if both_continuous:
+        if a not in discrete_columns and b not in discrete_columns:
             scores[(a, b)] = correlation_similarity(
                 real[a], real[b], synthetic[a], synthetic[b]
             )
@@ -181,7 +182,7 @@ def ml_efficacy(
     classifier=None,
     features=None,
 ):
-    """Macro F1 on `real_test` of classifiers trained on real and synthetic rows.
+    """Macro F1 on `real_test` of a classifier fitted on real or synthetic rows.
 
     Discrete features are one-hot encoded and continuous ones standardized
     before the classifier. `target` is a label column (never used as a

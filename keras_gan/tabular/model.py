@@ -129,7 +129,9 @@ def activate(raw, spans, temperature, rng):
             uniform = rng.uniform(1e-10, 1.0, size=span.shape)
             logits = (span - np.log(-np.log(uniform))) / temperature
             logits -= logits.max(axis=1, keepdims=True)
-            parts.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+            probabilities = np.exp(logits)
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+            parts.append(probabilities)
         start += width
     return np.concatenate(parts, axis=1).astype("float32")
 
@@ -393,13 +395,17 @@ class TabularGAN(GAN):
             conditions = ops.cast(conditions, rows.dtype)
         return rows, conditions
 
-    def generator_outputs(self, noise, conditions, training=False, generator=None):
+    def generator_outputs(
+        self, noise, conditions, training=False, generator=None
+    ):
         """Raw generator outputs, before the heads."""
         generator = generator or self.generator
         inputs = noise if conditions is None else [noise, conditions]
         return generator(inputs, training=training)
 
-    def call_generator(self, noise, labels=None, training=False, generator=None):
+    def call_generator(
+        self, noise, labels=None, training=False, generator=None
+    ):
         raw = self.generator_outputs(noise, labels, training, generator)
         return self.output_heads(raw)
 
@@ -544,7 +550,9 @@ class TabularGAN(GAN):
 
     # === Sampling ===
 
-    def generate(self, num_samples, seed=None, batch_size=1000, conditions=None):
+    def generate(
+        self, num_samples, seed=None, batch_size=1000, conditions=None
+    ):
         """Generated encoded rows as a NumPy array.
 
         Args:
@@ -595,7 +603,9 @@ class TabularGAN(GAN):
             offset += width
         return conditions
 
-    def sample(self, num_rows, seed=0, conditions=None, batch_size=1000, max_tries=100):
+    def sample(
+        self, num_rows, seed=0, conditions=None, batch_size=1000, max_tries=100
+    ):
         """Synthetic rows as a DataFrame with the training columns and dtypes.
 
         Args:

@@ -27,7 +27,8 @@ class ConditionSampler:
         # Per discrete column: row indices sorted by category, where each
         # category's rows start, how many there are, and the category
         # probabilities of training-by-sampling.
-        self.sorted_rows, self.category_starts, self.category_counts = [], [], []
+        self.sorted_rows, self.category_starts = [], []
+        self.category_counts = []
         self.training_probabilities = []
         for _, start, width in self.discrete_spans:
             categories = np.argmax(encoded[:, start : start + width], axis=1)
@@ -92,7 +93,8 @@ class TabularBatches(keras.utils.PyDataset):
         return self.steps
 
     def __getitem__(self, index):
-        rng = np.random.default_rng([*np.atleast_1d(self.seed), self.epoch, index])
+        seed = [*np.atleast_1d(self.seed), self.epoch, index]
+        rng = np.random.default_rng(seed)
         rows, conditions = self.sampler.sample_batch(self.batch_size, rng)
         if conditions is None:
             return (rows,)

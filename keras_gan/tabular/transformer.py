@@ -129,7 +129,8 @@ class TabularTransformer(ConfigMixin):
                 "information to learn; drop it and add it back to the "
                 "samples."
             )
-        if not self._is_discrete(name, values) and values.dtype.kind not in "iuf":
+        numeric = values.dtype.kind in "iuf"
+        if not numeric and not self._is_discrete(name, values):
             raise ValueError(
                 f"Invalid value for the data: column {name!r} has dtype "
                 f"{values.dtype} and is not in `discrete_columns`. Declare "
@@ -240,9 +241,12 @@ class TabularTransformer(ConfigMixin):
         if received != expected:
             extra = [c for c in received if c not in expected]
             absent = [c for c in expected if c not in received]
-            detail = (
-                f"missing columns {absent}" if absent else ""
-            ) + (f"{'; ' if absent else ''}unexpected columns {extra}" if extra else "")
+            details = []
+            if absent:
+                details.append(f"missing columns {absent}")
+            if extra:
+                details.append(f"unexpected columns {extra}")
+            detail = "; ".join(details)
             raise ValueError(
                 f"Invalid value for argument `{argument}`: its columns differ "
                 "from those the transformer was fitted on "
