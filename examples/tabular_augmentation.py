@@ -1,38 +1,40 @@
 """
-Title: Tabular data augmentation with a conditional GAN
+Title: Balancing a small table with a TabularGAN
 Author: keras_gan contributors
 Date created: 2026/11/23
-Last modified: 2026/11/23
-Description: Train a conditional GAN on a small labelled table and test,
-    honestly, whether its synthetic rows help a classifier.
-Accelerator: None needed (about a minute on a CPU)
+Last modified: 2026/12/02
+Description: Train `keras_gan.tabular.TabularGAN` on a few hundred rows,
+    ask it for rows of the rare class, and measure whether they help a
+    classifier on real held-out rows.
+Accelerator: None needed (a few minutes on a CPU)
 """
 
 """
 ## Introduction
 
-When only a few labelled rows are available, it is tempting to train a GAN
-on them and add its synthetic rows to the training set. Does it help? This
-example measures it instead of assuming it:
+A common use of a tabular GAN is to rebalance a small training set: the
+rare class has too few rows, so we ask the generator for more of them.
+Does it help? This example measures it on the `fair` dataset bundled with
+statsmodels (6,366 survey answers; the label is "had an affair", about
+32% of the rows):
 
-1. Take a tabular dataset from scikit-learn (breast cancer, 30 features,
-   2 classes; or wine, 13 features, 3 classes) and split it into a held-out
-   test set and a pool. From the pool draw a **small** training set, e.g.
-   40 rows: that is all the "real" data we pretend to have.
-2. Standardize the features with the small set's statistics and train a
-   `keras_gan.ConditionalGAN` (MLP generator, projection MLP discriminator)
-   on the small set only.
-3. Train the same classifier (logistic regression) twice: on the small set,
-   and on the small set plus synthetic rows with balanced labels. Evaluate
-   both on the same test set.
+1. Hold out 30% of the rows as a fixed test set.
+2. For each repeat, draw a small stratified training set (300 rows by
+   default) from the rest.
+3. Fit a `TabularGAN` on the small set only, then sample as many rows with
+   `had_affair=True` as it takes to balance the classes
+   (`sample(n, conditions={"had_affair": True})`).
+4. Train the same logistic regression on (a) the small set, (b) the small
+   set plus the synthetic rare-class rows, (c) the small set with its
+   rare-class rows duplicated at random to the same balance (the classic
+   baseline), and score each by macro F1 on the test set.
 
-The test set is never seen by the GAN, the scaler or the classifiers. The
-experiment is repeated over a few random draws of the small set, because a
-single draw of 40 rows is very noisy.
+The test rows are never seen by the GAN or the classifiers. The repeats
+give a 95% confidence interval of the gain over (a).
 
 ```
 python examples/tabular_augmentation.py
-python examples/tabular_augmentation.py --dataset wine --train-size 30
+python examples/tabular_augmentation.py --train-size 500 --repeats 10
 ```
 
 ## Setup
@@ -44,246 +46,168 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from sklearn.datasets import load_breast_cancer  # noqa: E402
-from sklearn.datasets import load_wine  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+import pandas as pd  # noqa: E402
+import statsmodels.api as sm  # noqa: E402
+from scipy import stats  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-import keras_gan  # noqa: E402
+import keras_gan.tabular  # noqa: E402
+from keras_gan.tabular import evaluation  # noqa: E402
 
-DATASETS = {"breast_cancer": load_breast_cancer, "wine": load_wine}
+TARGET = "had_affair"
+DISCRETE = [
+    "rate_marriage",
+    "religious",
+    "educ",
+    "occupation",
+    "occupation_husb",
+    TARGET,
+]
 
 """
 ## Data
 
-`small_split` draws a stratified training set of `train_size` rows from
-the pool; the test set is fixed across repeats.
+`affairs` (time spent in affairs) becomes the boolean label `had_affair`;
+the other columns are the features. Boolean columns are discrete for the
+transformer, so the generator can be conditioned on the label.
 """
 
 
-def load_table(name, test_size, seed):
-    data = DATASETS[name]()
-    x = data.data.astype("float32")
-    y = data.target.astype("int32")
-    x_pool, x_test, y_pool, y_test = train_test_split(
-        x, y, test_size=test_size, stratify=y, random_state=seed
-    )
-    return x_pool, y_pool, x_test, y_test
+def load_fair():
+    data = sm.datasets.fair.load_pandas().data
+    data[TARGET] = data.pop("affairs") > 0
+    return data
 
 
-def small_split(x_pool, y_pool, train_size, seed):
-    x_small, _, y_small, _ = train_test_split(
-        x_pool,
-        y_pool,
-        train_size=train_size,
-        stratify=y_pool,
-        random_state=seed,
+def small_split(pool, train_size, seed):
+    train, _ = train_test_split(
+        pool, train_size=train_size, stratify=pool[TARGET], random_state=seed
     )
-    return x_small, y_small
+    return train.reset_index(drop=True)
 
 
 """
-## The conditional GAN
+## The synthesizer
 
-An MLP generator maps `[z, label]` to a standardized row; the
-discriminator uses projection conditioning. The output is linear (no
-`tanh`): standardized features are unbounded. The recipe is the library
-default (non-saturating loss with an R1 penalty) with a higher learning
-rate than for images, and an EMA of the generator for sampling.
-
-With a few dozen rows an "epoch" is one or two batches, so the rows are
-repeated to make epochs of `rows_per_epoch` rows: the same number of
-updates with far less per-epoch overhead.
+`from_data` fits the transformer (a Gaussian mixture per continuous
+column, one-hot for the discrete ones) and builds CTGAN's networks;
+`compile()` uses CTGAN's recipe. With a few hundred rows a batch of 100
+(a multiple of `pack=10`) gives a few updates per epoch.
 """
 
 
-def train_gan(x, y, num_classes, args, seed):
-    num_features = x.shape[1]
-    generator = keras_gan.models.mlp_generator(
-        args.latent_dim,
-        num_features,
-        hidden_units=(128, 128),
-        num_classes=num_classes,
-    )
-    discriminator = keras_gan.models.mlp_discriminator(
-        num_features, hidden_units=(128, 128), num_classes=num_classes
-    )
-    gan = keras_gan.ConditionalGAN(
-        generator,
-        discriminator,
-        latent_dim=args.latent_dim,
-        num_classes=num_classes,
+def rare_class_rows(train, args, seed):
+    synth = keras_gan.tabular.TabularGAN.from_data(
+        train,
+        discrete_columns=DISCRETE,
+        generator_dims=(args.hidden,) * 2,
+        discriminator_dims=(args.hidden,) * 2,
         seed=seed,
     )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
-        loss="non_saturating",
-        penalty=keras_gan.penalties.R1Penalty(weight=1.0),
-    )
-    repeats = max(1, args.rows_per_epoch // len(x))
-    gan.fit(
-        np.tile(x, (repeats, 1)),
-        np.tile(y, repeats),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        callbacks=[keras_gan.callbacks.GeneratorEMA(decay=0.99)],
-        verbose=0,
-    )
-    return gan
+    synth.compile()
+    synth.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
+    counts = train[TARGET].value_counts()
+    needed = int(counts[False] - counts[True])
+    return synth.sample(needed, seed=seed, conditions={TARGET: True})
 
 
 """
-## Classifier with and without synthetic rows
-
-Synthetic rows get balanced labels (the same number for each class).
+## One repeat
 """
 
 
-def classifier_accuracy(x_train, y_train, x_test, y_test):
-    classifier = LogisticRegression(max_iter=2000)
-    classifier.fit(x_train, y_train)
-    return float(classifier.score(x_test, y_test))
+def f1_on_test(train, test):
+    return evaluation.ml_efficacy(
+        train, train, test, TARGET, DISCRETE
+    )["real"]
 
 
-def run_once(x_pool, y_pool, x_test, y_test, num_classes, args, seed):
-    keras.utils.set_random_seed(seed)
-    x_small, y_small = small_split(x_pool, y_pool, args.train_size, seed)
-    scaler = StandardScaler().fit(x_small)
-    x_small = scaler.transform(x_small).astype("float32")
-    x_test = scaler.transform(x_test).astype("float32")
+def run_once(pool, test, args, seed):
+    train = small_split(pool, args.train_size, seed)
+    synthetic = rare_class_rows(train, args, seed)
+    rare = train[train[TARGET]]
+    duplicated = rare.sample(len(synthetic), replace=True, random_state=seed)
+    return {
+        "real": f1_on_test(train, test),
+        "real + synthetic": f1_on_test(
+            pd.concat([train, synthetic], ignore_index=True), test
+        ),
+        "real + duplicates": f1_on_test(
+            pd.concat([train, duplicated], ignore_index=True), test
+        ),
+        "synthetic rows": len(synthetic),
+        "class counts": train[TARGET].value_counts().to_dict(),
+        "synthetic rare-class share": float(synthetic[TARGET].mean()),
+    }
 
-    gan = train_gan(x_small, y_small, num_classes, args, seed)
-    labels = np.arange(args.synthetic) % num_classes
-    x_synthetic = gan.generate(args.synthetic, labels=labels, seed=seed)
 
-    real_only = classifier_accuracy(x_small, y_small, x_test, y_test)
-    augmented = classifier_accuracy(
-        np.concatenate([x_small, x_synthetic]),
-        np.concatenate([y_small, labels]),
-        x_test,
-        y_test,
+def confidence_interval(differences):
+    """Mean and 95% t-interval half-width of paired differences."""
+    differences = np.asarray(differences, dtype="float64")
+    if len(differences) < 2:
+        return float(differences.mean()), float("nan")
+    half_width = stats.t.ppf(0.975, len(differences) - 1) * (
+        differences.std(ddof=1) / np.sqrt(len(differences))
     )
-    # How good are the synthetic rows on their own?
-    synthetic_only = classifier_accuracy(x_synthetic, labels, x_test, y_test)
-    return real_only, augmented, synthetic_only
+    return float(differences.mean()), float(half_width)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument(
-        "--dataset", choices=sorted(DATASETS), default="breast_cancer"
-    )
-    parser.add_argument("--train-size", type=int, default=40)
-    parser.add_argument("--test-size", type=float, default=0.4)
-    parser.add_argument("--synthetic", type=int, default=400)
+    parser.add_argument("--train-size", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--rows-per-epoch", type=int, default=640)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--latent-dim", type=int, default=16)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
-    """Runs the experiment; returns the accuracies (means over repeats)."""
+    """Runs the experiment; returns per-repeat scores and intervals."""
     args = parse_args(argv)
-    x_pool, y_pool, x_test, y_test = load_table(
-        args.dataset, args.test_size, args.seed
+    data = load_fair()
+    pool, test = train_test_split(
+        data, test_size=0.3, stratify=data[TARGET], random_state=args.seed
     )
-    num_classes = int(y_pool.max()) + 1
     print(
-        f"{args.dataset}: {x_pool.shape[1]} features, {num_classes} "
-        f"classes; {args.train_size} training rows per repeat, "
-        f"{len(x_test)} test rows, {args.synthetic} synthetic rows"
+        f"fair: {len(data)} rows, {data[TARGET].mean():.0%} with an affair; "
+        f"{args.train_size} training rows per repeat, {len(test)} test rows"
     )
     runs = []
     for repeat in range(args.repeats):
-        scores = run_once(
-            x_pool,
-            y_pool,
-            x_test,
-            y_test,
-            num_classes,
-            args,
-            seed=args.seed + repeat,
-        )
+        scores = run_once(pool, test, args, seed=args.seed + repeat)
         runs.append(scores)
         print(
-            f"repeat {repeat}: real only {scores[0]:.3f}, real + synthetic "
-            f"{scores[1]:.3f}, synthetic only {scores[2]:.3f}"
+            f"repeat {repeat}: macro F1 real {scores['real']:.3f}, "
+            f"+ synthetic {scores['real + synthetic']:.3f}, "
+            f"+ duplicates {scores['real + duplicates']:.3f}"
         )
-    runs = np.asarray(runs)
-    results = {
-        "real_accuracy": float(runs[:, 0].mean()),
-        "augmented_accuracy": float(runs[:, 1].mean()),
-        "synthetic_only_accuracy": float(runs[:, 2].mean()),
-        "real_accuracies": runs[:, 0].tolist(),
-        "augmented_accuracies": runs[:, 1].tolist(),
-    }
-    difference = results["augmented_accuracy"] - results["real_accuracy"]
-    std_error = float(
-        np.std(runs[:, 1] - runs[:, 0], ddof=1) / np.sqrt(len(runs))
-        if len(runs) > 1
-        else float("nan")
-    )
-    results["difference"] = difference
-    print(
-        f"\nTest accuracy, mean of {len(runs)} repeats:\n"
-        f"  real only:          {results['real_accuracy']:.3f}\n"
-        f"  real + synthetic:   {results['augmented_accuracy']:.3f}\n"
-        f"  synthetic only:     {results['synthetic_only_accuracy']:.3f}\n"
-        f"  difference:         {difference:+.3f} (standard error "
-        f"{std_error:.3f})"
-    )
-    print(interpretation(difference, std_error))
+    results = {"runs": runs}
+    for name in ("real + synthetic", "real + duplicates"):
+        mean, half_width = confidence_interval(
+            [run[name] - run["real"] for run in runs]
+        )
+        results[name] = {"gain": mean, "ci95": half_width}
+        print(
+            f"{name}: macro F1 gain over real rows alone {mean:+.3f} "
+            f"(95% CI +/- {half_width:.3f}, {len(runs)} repeats)"
+        )
     return results
 
 
 """
-## Interpreting the result
+## What we measured
 
-A GAN trained on the small set can only re-express what is in those rows:
-it adds no information about the test distribution. At best, synthetic
-rows act as a smoothing regularizer (like adding noise around the real
-points); at worst, rows drawn from a poorly fitted generator move the
-decision boundary away from the real one. With a strong, well-regularized
-classifier such as logistic regression on standardized features, expect
-the difference to be small, often within the noise of the repeats. Report
-the number you measure, over several repeats, before relying on it.
-
-With the defaults (breast cancer, 40 real training rows, 400 synthetic
-rows, 5 repeats) we measured a test accuracy of 0.940 on the real rows
-alone and 0.934 with the synthetic rows added (difference -0.006, standard
-error 0.006): no benefit. A classifier trained on the synthetic rows alone
-reached 0.924, so the generator did learn the class structure; it just
-cannot add information that the 40 real rows did not contain.
+With the defaults (300 real rows, 100 epochs, 5 repeats, TensorFlow
+backend) we measured a macro F1 of 0.630 on the real rows alone; adding
+synthetic `had_affair=True` rows changed it by -0.004 (95% CI +/- 0.023)
+and duplicating real rare-class rows by +0.010 (+/- 0.028): no measurable
+gain from the GAN at this size. A generator fitted on 300 rows cannot add
+information those rows do not contain; report what you measure on your
+data before relying on synthetic rows.
 """
-
-
-def interpretation(difference, std_error):
-    if not np.isfinite(std_error) or abs(difference) <= 2 * std_error:
-        return (
-            "Interpretation: the difference is within about two standard "
-            "errors of zero: no measurable benefit (or harm) from the "
-            "synthetic rows at this size."
-        )
-    if difference > 0:
-        return (
-            "Interpretation: the synthetic rows helped on this test set, by "
-            "more than two standard errors; check that it holds on other "
-            "splits and sizes before relying on it."
-        )
-    return (
-        "Interpretation: the synthetic rows hurt: the generator's "
-        "distribution differs from the real one enough to mislead the "
-        "classifier."
-    )
 
 
 if __name__ == "__main__":

@@ -12,3 +12,4 @@ from keras_gan import layers
 from keras_gan import text
 from keras_gan import distributed
 from keras_gan import sampling
+from keras_gan import tabular

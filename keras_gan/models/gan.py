@@ -16,6 +16,7 @@ from keras_gan.models.network_checks import first
 from keras_gan.models.network_checks import flatten_logits
 from keras_gan.models.network_checks import is_logits_shape
 from keras_gan.models.network_checks import output_spec
+from keras_gan.models.network_checks import pack_samples
 from keras_gan.models.network_checks import shapes_compatible
 from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.weight_average import WeightAverage
@@ -275,12 +276,8 @@ class GAN(AdversarialModel):
         """
         if self.pack == 1:
             return samples
-        inner = tuple(samples.shape[1:])
         groups = ops.shape(samples)[0] // self.pack
-        samples = samples[: groups * self.pack]
-        samples = ops.reshape(samples, (groups, self.pack) + inner)
-        samples = ops.moveaxis(samples, 1, -2)
-        return ops.reshape(samples, (groups,) + inner[:-1] + (-1,))
+        return pack_samples(samples[: groups * self.pack], self.pack)
 
     def call_discriminator(self, samples, labels=None, training=False):
         """Discriminator logits as float32: `(batch,)` for one logit per

@@ -47,3 +47,33 @@ def shapes_compatible(shape_a, shape_b):
     if len(shape_a) != len(shape_b):
         return False
     return all(a is None or b is None or a == b for a, b in zip(shape_a, shape_b))
+
+
+def pack_samples(x, pack):
+    """Groups `pack` consecutive samples into one (PacGAN, Lin et al. 2018).
+
+    `(batch, *shape)` becomes `(batch // pack, *shape[:-1], pack *
+    shape[-1])`: for rows, `(batch, d)` -> `(batch // pack, pack * d)`.
+
+    Args:
+        x: A tensor whose first axis is the batch.
+        pack: Samples per group, a positive integer.
+
+    Raises:
+        ValueError: If the (static) batch size is not a multiple of `pack`.
+    """
+    if pack == 1:
+        return x
+    shape = tuple(x.shape)
+    batch_size = shape[0]
+    if isinstance(batch_size, int) and batch_size % pack:
+        raise ValueError(
+            f"Invalid batch size for packing: {batch_size} samples cannot "
+            f"be split into groups of pack={pack}. Use a batch size that is "
+            f"a multiple of {pack}."
+        )
+    groups = ops.reshape(x, (-1, pack) + shape[1:])
+    if len(shape) > 2:
+        # Images: the pack's samples side by side along the channels.
+        groups = ops.moveaxis(groups, 1, -2)
+    return ops.reshape(groups, (-1,) + shape[1:-1] + (pack * shape[-1],))
