@@ -94,7 +94,7 @@ def _none():
 
 
 # name -> (loss factory, penalty factory, betas, d_steps, share of --steps
-# run as generator steps).
+# run as generator steps[, pack]).
 RECIPES = {
     "(a) non-saturating": (
         keras_gan.losses.NonSaturatingLoss, _none, DCGAN_BETAS, 1, 1.0
@@ -126,6 +126,17 @@ RECIPES = {
         lambda: [keras_gan.penalties.GradientPenalty(weight=10.0)],
         WGAN_GP_BETAS, 5, 0.2,
     ),
+    # PacGAN (Lin et al. 2018): the default recipe with the discriminator
+    # judging `pack` samples at once, next to the default itself.
+    "(g) default (non-saturating + R1 1), pack 1": (
+        keras_gan.losses.NonSaturatingLoss, _r1(1.0), DCGAN_BETAS, 1, 1.0, 1
+    ),
+    "(g) default, pack 2": (
+        keras_gan.losses.NonSaturatingLoss, _r1(1.0), DCGAN_BETAS, 1, 1.0, 2
+    ),
+    "(g) default, pack 4": (
+        keras_gan.losses.NonSaturatingLoss, _r1(1.0), DCGAN_BETAS, 1, 1.0, 4
+    ),
 }
 
 
@@ -148,16 +159,18 @@ def adam(betas):
 
 def run_recipe(recipe, seed, steps):
     """Trains one recipe with one seed; returns `(metrics, wall_seconds)`."""
-    make_loss, make_penalty, betas, d_steps, step_share = recipe
+    make_loss, make_penalty, betas, d_steps, step_share = recipe[:5]
+    pack = recipe[5] if len(recipe) > 5 else 1
     g_steps = max(1, int(round(steps * step_share)))
     keras.utils.set_random_seed(seed)
     data = sample_ring(g_steps * BATCH_SIZE, seed=seed)
     start = time.perf_counter()
     gan = keras_gan.GAN(
         keras_gan.models.mlp_generator(LATENT_DIM, 2, HIDDEN_UNITS),
-        keras_gan.models.mlp_discriminator(2, HIDDEN_UNITS),
+        keras_gan.models.mlp_discriminator(2 * pack, HIDDEN_UNITS),
         latent_dim=LATENT_DIM,
         seed=seed,
+        pack=pack,
     )
     gan.compile(
         d_optimizer=adam(betas),
