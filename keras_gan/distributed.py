@@ -172,6 +172,26 @@ def shard(data, index=None, count=None, batch_size=None):
     return keras.tree.map_structure(cut, data)
 
 
+def barrier():
+    """Waits until every process of a multi-process run gets here.
+
+    On PyTorch (`torch.distributed`) and JAX (`jax.distributed`) runs; a
+    no-op on one process and on TensorFlow, whose strategies synchronize
+    inside their own collectives.
+    """
+    if process_count() == 1:
+        return
+    backend = keras.backend.backend()
+    if backend == "torch":
+        import torch.distributed as dist
+
+        dist.barrier()
+    elif backend == "jax":
+        from jax.experimental import multihost_utils
+
+        multihost_utils.sync_global_devices("keras_gan.distributed.barrier")
+
+
 def _process_info():
     backend = keras.backend.backend()
     if backend == "torch":

@@ -54,6 +54,12 @@ class ChiefBackupAndRestore(keras.callbacks.BackupAndRestore):
         self.double_checkpoint = double_checkpoint
         self.delete_checkpoint = delete_checkpoint
 
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        # Every process has read the backup before the chief may rewrite it
+        # (a resumed run can skip its first batches without a collective).
+        distributed.barrier()
+
     def _save_model(self):
         if distributed.is_chief():
             super()._save_model()
