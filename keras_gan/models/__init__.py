@@ -5,3 +5,7 @@ from keras_gan.models.builders import mlp_generator
 from keras_gan.models.gan import GAN
 from keras_gan.models.latent_sampler import LatentSampler
 from keras_gan.models.conditional_gan import ConditionalGAN
+from keras_gan.models.translation_builders import patchgan_discriminator
+from keras_gan.models.translation_builders import resnet_translation_generator
+from keras_gan.models.translation_builders import unet_generator
+from keras_gan.models.pix2pix import Pix2Pix
