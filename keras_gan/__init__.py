@@ -9,3 +9,4 @@ from keras_gan.models.conditional_gan import ConditionalGAN
 from keras_gan.models.gan import GAN
 from keras_gan.version import __version__
 from keras_gan.models.pix2pix import Pix2Pix
+from keras_gan.models.cyclegan import CycleGAN

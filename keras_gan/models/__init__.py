@@ -9,3 +9,5 @@ from keras_gan.models.translation_builders import patchgan_discriminator
 from keras_gan.models.translation_builders import resnet_translation_generator
 from keras_gan.models.translation_builders import unet_generator
 from keras_gan.models.pix2pix import Pix2Pix
+from keras_gan.models.image_pool import ImagePool
+from keras_gan.models.cyclegan import CycleGAN
