@@ -158,7 +158,11 @@ class Pix2Pix(AdversarialModel):
 
     def judge(self, source, images, training=True):
         """Float32 logits of `images` (translations of `source`)."""
-        inputs = [source, images] if self.conditional else images
+        images = ops.convert_to_tensor(images)
+        if self.conditional:
+            inputs = [ops.convert_to_tensor(source, images.dtype), images]
+        else:
+            inputs = images
         return flatten_logits(self.discriminator(inputs, training=training))
 
     def compute_discriminator_loss(self, source, target, training=True):
