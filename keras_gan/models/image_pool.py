@@ -69,6 +69,8 @@ class ImagePool(keras.layers.Layer):
         # Images that fill empty slots, in order.
         fill_slot = count + position
         fills = ops.cast(fill_slot < self.pool_size, "float32")
+        # Clipped: torch's one_hot refuses out-of-range slots (masked anyway).
+        fill_slot = ops.minimum(fill_slot, self.pool_size - 1)
         fill_rows = ops.one_hot(fill_slot, self.pool_size) * fills[:, None]
         pool = self._write(self.images, fill_rows, flat)
 
