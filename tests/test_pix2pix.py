@@ -181,3 +181,26 @@ def test_errors_are_clear():
         model.compile(d_steps=0)
     with pytest.raises(ValueError, match="Invalid shape of argument `images`"):
         model.translate(np.zeros((2, 5, 5, 1), "float32"))
+
+
+def test_sample_grid_shows_source_translation_and_target_rows(tmp_path):
+    model = linear_model()
+    source, target = images(6, 4), images(6, 5)
+    callback = keras_gan.callbacks.SampleGrid(
+        str(tmp_path), sources=source, targets=target, nrow=3, value_range=(-1, 1)
+    )
+    callback.set_model(model)
+    callback.on_epoch_end(0)
+    grid = callback.last_grid
+    # Two blocks of 3 rows (source, translation, target), 3 images each.
+    assert grid.shape == (6 * (4 + 2) + 2, 3 * (4 + 2) + 2, 1)
+    expected_rows = [source[:3], 0.5 * source[:3] + 0.1, target[:3], source[3:]]
+    for row, expected in enumerate(expected_rows):
+        for col in range(3):
+            top, left = 2 + row * 6, 2 + col * 6
+            tile = grid[top : top + 4, left : left + 4]
+            pixels = np.round(np.clip((expected[col] + 1) / 2, 0, 1) * 255)
+            np.testing.assert_allclose(tile, pixels, atol=1)
+    assert (tmp_path / "epoch_0001.png").exists()
+    with pytest.raises(ValueError, match="`targets`"):
+        keras_gan.callbacks.SampleGrid(str(tmp_path), sources=source, targets=target[:2])
