@@ -121,8 +121,15 @@ def small_cyclegan(seed=0, pool_size=4, **kwargs):
         )
 
     def discriminator(name):
-        return keras_gan.models.patchgan_discriminator(
-            (8, 8, 1), filters=4, num_layers=1, name=name
+        # Patch logits (batch, 4, 4, 1); no normalization on such tiny maps.
+        return keras.Sequential(
+            [
+                keras.Input((8, 8, 1)),
+                keras.layers.Conv2D(8, 3, strides=2, padding="same"),
+                keras.layers.LeakyReLU(0.2),
+                keras.layers.Conv2D(1, 3, padding="same"),
+            ],
+            name=name,
         )
 
     model = keras_gan.CycleGAN(
@@ -151,7 +158,9 @@ def two_domains(num=64, seed=0):
 
 
 def test_training_moves_translations_to_the_other_domain():
-    model = small_cyclegan()
+    # A weaker cycle term than the paper's 10 lets 16 steps move the
+    # translations on every backend's initialization.
+    model = small_cyclegan(cycle_weight=1.0)
     a, b = two_domains()
 
     def gaps():
@@ -160,7 +169,7 @@ def test_training_moves_translations_to_the_other_domain():
         return abs(b_like.mean() - b.mean()), abs(a_like.mean() - a.mean())
 
     before = gaps()
-    model.fit(a, b, batch_size=32, epochs=8, verbose=0)
+    model.fit(a, b, batch_size=16, epochs=8, verbose=0)
     after = gaps()
     assert after[0] < 0.5 * before[0] and after[1] < 0.5 * before[1], (before, after)
 
