@@ -13,3 +13,5 @@ from keras_gan import text
 from keras_gan import distributed
 from keras_gan import sampling
 from keras_gan import tabular
+from keras_gan.models.pix2pix import Pix2Pix
+from keras_gan.models.cyclegan import CycleGAN

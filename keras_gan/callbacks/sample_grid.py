@@ -249,6 +249,13 @@ class SampleGrid(keras.callbacks.Callback):
     losses. TensorBoard logging needs TensorFlow installed, with any Keras
     backend.
 
+    For a translation model (`keras_gan.Pix2Pix`, `keras_gan.CycleGAN`),
+    pass `sources` (and optionally `targets`): the grid then shows blocks of
+    rows, a row of sources, a row of their translations
+    (`model.translate(sources)`) and, with `targets`, a row of targets, with
+    `nrow` images per row (defaults to 8); `num_images` and `seed` are not
+    used. `direction` is passed to `CycleGAN.translate`.
+
     Saving PNGs needs Pillow (`pip install pillow`).
 
     Args:
@@ -268,6 +275,12 @@ class SampleGrid(keras.callbacks.Callback):
             the number of images per class for a conditional GAN.
         tensorboard_log_dir: Optional TensorBoard log directory (see above).
             Defaults to `None`.
+        sources: Optional source images of a translation model (see
+            above). Defaults to `None`.
+        targets: Optional target images, paired with `sources`. Defaults to
+            `None`.
+        direction: Optional `direction` argument of `translate`, e.g.
+            `"b_to_a"` for a CycleGAN. Defaults to `None`.
 
     Attributes:
         last_grid: The last grid written, a `uint8` array
@@ -301,8 +314,13 @@ class SampleGrid(keras.callbacks.Callback):
         value_range="auto",
         nrow=None,
         tensorboard_log_dir=None,
+        sources=None,
+        targets=None,
+        direction=None,
     ):
         super().__init__()
+        self.sources, self.targets = _check_translation_images(sources, targets)
+        self.direction = direction
         check_positive_int("every", every)
         check_positive_int("num_images", num_images)
         if labels is not None:
@@ -352,6 +370,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     def generate_grid(self):
         """Generates the images and returns their `uint8` grid."""
+        if self.sources is not None:
+            return self.translation_grid()
         labels, nrow = self.sample_labels()
         if labels is None:
             images = self.model.generate(self.num_images, seed=self.seed)
@@ -362,6 +382,19 @@ class SampleGrid(keras.callbacks.Callback):
         return make_image_grid(
             images, nrow=nrow, value_range=self.value_range
         )
+
+    def translation_grid(self):
+        """Rows of sources, their translations and (if given) targets."""
+        kwargs = {} if self.direction is None else {"direction": self.direction}
+        rows = [self.sources, self.model.translate(self.sources, **kwargs)]
+        if self.targets is not None:
+            rows.append(self.targets)
+        per_row = min(len(self.sources), self.nrow or 8)
+        blocks = len(self.sources) // per_row
+        rows = [np.asarray(r[: blocks * per_row], "float32") for r in rows]
+        rows = [r.reshape((blocks, 1, per_row) + r.shape[1:]) for r in rows]
+        images = np.concatenate(rows, axis=1).reshape((-1,) + rows[0].shape[3:])
+        return make_image_grid(images, nrow=per_row, value_range=self.value_range)
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.directory, exist_ok=True)
@@ -404,4 +437,32 @@ class SampleGrid(keras.callbacks.Callback):
             else list(self.value_range),
             "nrow": self.nrow,
             "tensorboard_log_dir": self.tensorboard_log_dir,
+            "sources": None if self.sources is None else self.sources.tolist(),
+            "targets": None if self.targets is None else self.targets.tolist(),
+            "direction": self.direction,
         }
+
+
+def _check_translation_images(sources, targets):
+    """`sources` and `targets` as float arrays, checked to pair up."""
+    if sources is None:
+        if targets is not None:
+            raise ValueError(
+                "Invalid value for argument `targets`: it needs `sources`. "
+                "Received: sources=None"
+            )
+        return None, None
+    sources = np.asarray(sources, "float32")
+    if sources.ndim < 3 or len(sources) == 0:
+        raise ValueError(
+            "Invalid value for argument `sources`. Expected a non-empty batch "
+            f"of images. Received: shape={sources.shape}"
+        )
+    if targets is not None:
+        targets = np.asarray(targets, "float32")
+        if len(targets) != len(sources):
+            raise ValueError(
+                "Invalid value for argument `targets`. Expected one target "
+                f"per source ({len(sources)}). Received: {len(targets)} targets"
+            )
+    return sources, targets

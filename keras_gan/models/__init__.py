@@ -13,3 +13,9 @@ from keras_gan.models.sequence import sequence_generator
 from keras_gan.models.builders import default_upsampling
 from keras_gan.models.resnet import resnet_discriminator
 from keras_gan.models.resnet import resnet_generator
+from keras_gan.models.translation_builders import patchgan_discriminator
+from keras_gan.models.translation_builders import resnet_translation_generator
+from keras_gan.models.translation_builders import unet_generator
+from keras_gan.models.pix2pix import Pix2Pix
+from keras_gan.models.image_pool import ImagePool
+from keras_gan.models.cyclegan import CycleGAN

@@ -1,0 +1,270 @@
+import keras
+from keras import ops
+
+from keras_gan import losses as losses_module
+from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan.models.latent_sampler import RandomStream
+from keras_gan.models.network_checks import check_type
+from keras_gan.models.network_checks import flatten_logits
+from keras_gan.models.translation_common import GeneratorAverages
+from keras_gan.models.translation_common import check_images
+from keras_gan.models.translation_common import check_network_output
+from keras_gan.models.translation_common import input_shape_of
+from keras_gan.models.translation_common import mean_absolute_error
+from keras_gan.models.translation_common import output_shape_of
+from keras_gan.models.translation_common import translate_in_batches
+from keras_gan.models.weight_average import check_config
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Pix2Pix(AdversarialModel):
+    """Paired image-to-image translation (Isola et al. 2017) with `fit()`.
+
+    The data yields `(source, target)` batches of paired images. Each
+    training step runs `d_steps` discriminator updates, then one generator
+    update:
+
+    - discriminator: `loss.discriminator_loss(D(s, t), D(s, G(s)))` plus
+      the penalties, logged as `d_loss` and by penalty name;
+    - generator: `loss.generator_loss(D(s, G(s))) + l1_weight * |G(s) - t|`,
+      the adversarial part logged as `g_loss`, the mean absolute error as
+      `l1_loss`.
+
+    `loss` logs the sum of the discriminator and generator objectives. A
+    discriminator with two inputs is conditional and judges `[source,
+    image]` (as in the paper); one with a single input judges the image
+    alone. It may return one logit per image or a map of patch logits
+    (`keras_gan.models.patchgan_discriminator`): losses average over the
+    patches. The generator's noise is its dropout, active in training.
+
+    `compile` takes the `GAN.compile` vocabulary; by default the
+    non-saturating loss (the paper's cross-entropy), no penalty and
+    `Adam(2e-4, beta_1=0.5)` for both networks.
+
+    Args:
+        generator: A Keras model mapping source images to target images.
+        discriminator: A Keras model on `[source, image]` (conditional) or
+            on `image`, giving logits `(batch, 1)`, `(batch,)` or
+            `(batch, h, w, 1)`.
+        l1_weight: Weight of the L1 term of the generator. Defaults to
+            `100.0`.
+        seed: Integer seed of the penalties' random stream (used by
+            `GradientPenalty`). Defaults to `None`.
+        ema: Optional dict of `enable_ema` arguments, e.g.
+            `{"decay": 0.999}`; usually set by
+            `keras_gan.callbacks.GeneratorEMA`. Defaults to `None`.
+        **kwargs: Passed to `keras.Model` (for example `name`).
+
+    Example:
+
+    ```python
+    generator = keras_gan.models.unet_generator((28, 28, 1), filters=32)
+    discriminator = keras_gan.models.patchgan_discriminator(
+        (28, 28, 1), conditional=True, filters=32, num_layers=2
+    )
+    model = keras_gan.Pix2Pix(generator, discriminator, l1_weight=100.0)
+    model.compile()
+    model.fit(sources, targets, batch_size=32, epochs=20)
+    translated = model.translate(sources[:16])
+    ```
+    """
+
+    serialized_arguments = ("generator", "discriminator")
+
+    def __init__(
+        self, generator, discriminator, l1_weight=100.0, seed=None, ema=None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        check_type("generator", generator, keras.Model)
+        check_type("discriminator", discriminator, keras.Model)
+        if generator is discriminator:
+            raise ValueError(
+                "Invalid value for argument `discriminator`: it is the same "
+                "model as `generator`. Pass two distinct models."
+            )
+        if isinstance(l1_weight, bool) or not isinstance(l1_weight, (int, float)) or l1_weight < 0:
+            raise ValueError(
+                "Invalid value for argument `l1_weight`. Expected a "
+                f"non-negative number. Received: l1_weight={l1_weight!r}"
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.l1_weight = float(l1_weight)
+        self.seed = seed
+        self.penalty_stream = RandomStream(seed, name="penalty_stream")
+        self.conditional = len(getattr(discriminator, "inputs", None) or [None]) == 2
+        self.ema_generator = None
+        self.ema_config = None
+        self.check_separate_variables()
+        self.check_networks()
+        if ema is not None:
+            self.enable_ema(**ema)
+        self.built = True
+
+    def discriminator_networks(self):
+        return [self.discriminator]
+
+    def generator_networks(self):
+        return [self.generator]
+
+    def check_networks(self):
+        """Raises if the generator's output does not fit the discriminator."""
+        image_index = 1 if self.conditional else 0
+        check_network_output(
+            "generator",
+            self.generator,
+            input_shape_of(self.generator),
+            input_shape_of(self.discriminator, image_index),
+            "the discriminator's image input shape",
+        )
+        if self.conditional:
+            source_shape = input_shape_of(self.generator)
+            expected = input_shape_of(self.discriminator, 0)
+            if None not in (source_shape, expected) and tuple(source_shape[1:]) != tuple(
+                expected[1:]
+            ):
+                raise ValueError(
+                    "Invalid value for argument `discriminator`: its source "
+                    f"input shape {expected} does not match the generator's "
+                    f"input shape {source_shape}."
+                )
+
+    # === Compile ===
+
+    def default_loss(self):
+        return losses_module.NonSaturatingLoss()
+
+    def default_penalties(self):
+        return []
+
+    def log_names(self):
+        names = super().log_names()
+        return names[:3] + ["l1_loss"] + names[3:]
+
+    def reserved_log_names(self):
+        return super().reserved_log_names() | {"l1_loss"}
+
+    # === Hooks ===
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    def unpack_batch(self, data):
+        """`(source, target)` of a batch, checked."""
+        source, target = self.unpack_weighted_batch(data)
+        check_images("source", source, input_shape_of(self.generator), "`(source, target)` batches; the generator's input")
+        check_images("target", target, output_shape_of(self.generator), "`(source, target)` batches; the generator's output")
+        return source, target
+
+    def judge(self, source, images, training=True):
+        """Float32 logits of `images` (translations of `source`)."""
+        images = ops.convert_to_tensor(images)
+        if self.conditional:
+            inputs = [ops.convert_to_tensor(source, images.dtype), images]
+        else:
+            inputs = images
+        return flatten_logits(self.discriminator(inputs, training=training))
+
+    def compute_discriminator_loss(self, source, target, training=True):
+        """`(total, terms)`: the adversarial loss and the penalties."""
+        fake = ops.stop_gradient(self.generator(source, training=training))
+        real_logits = self.judge(source, target, training)
+        fake_logits = self.judge(source, fake, training)
+        terms = {"d_loss": self.loss_fn.discriminator_loss(real_logits, fake_logits)}
+        for penalty in self.penalties:
+            terms[penalty.name] = penalty(
+                lambda x: self.judge(source, x, training),
+                target,
+                fake,
+                step=self.d_optimizer.iterations,
+                seed=self.penalty_stream.seed_generator,
+            )
+        return sum(terms.values()), terms
+
+    def compute_generator_loss(self, source, target, training=True):
+        """`(total, terms)`: `g_loss + l1_weight * l1_loss`."""
+        fake = self.generator(source, training=training)
+        real_logits = None
+        if self.loss_fn.uses_real_logits_for_generator:
+            real_logits = self.judge(source, target, training)
+        terms = {
+            "g_loss": self.loss_fn.generator_loss(self.judge(source, fake, training), real_logits),
+            "l1_loss": mean_absolute_error(fake, target),
+        }
+        return terms["g_loss"] + self.l1_weight * terms["l1_loss"], terms
+
+    def train_step(self, data):
+        source, target = self.unpack_batch(data)
+        d_results = [
+            self.apply_update(
+                lambda: self.compute_discriminator_loss(source, target),
+                [self.discriminator],
+                self.d_optimizer,
+                "d_reg",
+            )
+            for _ in range(self.d_steps)
+        ]
+        g_result = self.apply_update(
+            lambda: self.compute_generator_loss(source, target),
+            [self.generator],
+            self.g_optimizer,
+            "g_reg",
+        )
+        self.update_ema()
+        for result in d_results:
+            self.record(result)
+        self.record(
+            {**g_result, "loss": self.total_loss(g_result, d_results[-1])},
+            skipped_from=[r["finite"] for r in d_results] + [g_result["finite"]],
+        )
+        return self.get_logs()
+
+    def total_loss(self, g_values, d_values):
+        total = g_values["g_loss"] + self.l1_weight * g_values["l1_loss"]
+        for name, value in d_values.items():
+            if name != "finite":
+                total = total + value
+        return total + g_values.get("g_reg", 0.0)
+
+    def test_step(self, data):
+        source, target = self.unpack_batch(data)
+        _, d_terms = self.compute_discriminator_loss(source, target, training=False)
+        _, g_terms = self.compute_generator_loss(source, target, training=False)
+        self.record({**d_terms, **g_terms, "loss": self.total_loss(g_terms, d_terms)})
+        return self.get_logs()
+
+    # === Generator EMA ===
+
+    def enable_ema(self, decay=0.999, start=0, warmup=0):
+        """Keeps an exponential moving average of the generator, used by
+        `translate` and saved with the model (see `GAN.enable_ema`)."""
+        config = check_config(decay, start, warmup)
+        if config == self.ema_config:
+            return
+        self._ema = GeneratorAverages(self, ["generator"], **config)
+        self.ema_config = config
+        self.train_function = None
+
+    def update_ema(self):
+        if self.ema_generator is not None:
+            self._ema.update(self, self.g_optimizer.iterations)
+
+    # === Translation ===
+
+    def translate(self, source_images, batch_size=256):
+        """Translates source images; returns a NumPy array in the
+        generator's output range. Uses the EMA generator when there is one.
+
+        Args:
+            source_images: Array `(num_images, *source_shape)`, float.
+            batch_size: Images per generator call. Defaults to `256`.
+        """
+        generator = self.ema_generator or self.generator
+        return translate_in_batches(generator, source_images, batch_size)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"l1_weight": self.l1_weight, "seed": self.seed, "ema": self.ema_config}
+        )
+        return config
