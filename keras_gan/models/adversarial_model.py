@@ -35,6 +35,8 @@ from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
 from keras_gan.models.training_progress import TrackTrainingProgress
 from keras_gan.models.training_progress import TrainingProgress
+from keras_gan.models.weight_average import GeneratorAverages
+from keras_gan.models.weight_average import check_config
 from keras_gan.version import __version__
 
 NONFINITE_POLICIES = ("skip", "raise", "apply")
@@ -302,6 +304,40 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             if m is not self._loss_tracker and not isinstance(m, LossTrackers)
         ]
         return [self.loss_trackers] + extra
+
+    # === Generator EMA ===
+
+    # Attribute names of the generators an EMA averages (`ema_<name>`).
+    averaged_generators = ("generator",)
+    ema_config = None
+
+    def enable_ema(self, decay=0.999, start=0, warmup=0):
+        """Keeps an exponential moving average (EMA) of the generators.
+
+        After every generator update `ema = d * ema + (1 - d) * weights` for
+        trainable weights; other state such as batch-norm statistics is
+        copied. Before step `start` the EMA copies the generator; then the
+        decay ramps linearly from 0 to `decay` over `warmup` steps. Each
+        average (`ema_generator` for a GAN) is used for sampling and
+        translation, and is saved with the model.
+
+        Args:
+            decay: EMA decay in [0, 1). Defaults to `0.999`.
+            start: Generator step at which averaging starts. Defaults to `0`.
+            warmup: Steps over which the decay ramps up. Defaults to `0`.
+        """
+        config = check_config(decay, start, warmup)
+        if config == self.ema_config:
+            return
+        self._ema = GeneratorAverages(self, self.averaged_generators, **config)
+        self.ema_config = config
+        # The compiled step reads the EMA settings: rebuild it.
+        self.train_function = None
+
+    def update_ema(self):
+        """One EMA update after a generator step; no-op without EMA."""
+        if self.ema_config is not None:
+            self._ema.update(self, self.g_optimizer.iterations)
 
     # === Config ===
 

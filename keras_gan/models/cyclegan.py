@@ -7,13 +7,11 @@ from keras_gan.models.image_pool import ImagePool
 from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.network_checks import check_type
 from keras_gan.models.network_checks import flatten_logits
-from keras_gan.models.translation_common import GeneratorAverages
 from keras_gan.models.translation_common import check_images
 from keras_gan.models.translation_common import check_network_output
 from keras_gan.models.translation_common import input_shape_of
 from keras_gan.models.translation_common import mean_absolute_error
 from keras_gan.models.translation_common import translate_in_batches
-from keras_gan.models.weight_average import check_config
 
 DIRECTIONS = ("a_to_b", "b_to_a")
 
@@ -83,6 +81,8 @@ class CycleGAN(AdversarialModel):
     b_like = model.translate(a_images[:16], direction="a_to_b")
     ```
     """
+
+    averaged_generators = ("generator_ab", "generator_ba")
 
     serialized_arguments = (
         "generator_ab",
@@ -343,22 +343,6 @@ class CycleGAN(AdversarialModel):
         )
         self.record({**g_terms, **d_terms, "loss": self.total_loss(g_terms, d_terms)})
         return self.get_logs()
-
-    # === Generator EMA ===
-
-    def enable_ema(self, decay=0.999, start=0, warmup=0):
-        """Keeps exponential moving averages of both generators, used by
-        `translate` and saved with the model (see `GAN.enable_ema`)."""
-        config = check_config(decay, start, warmup)
-        if config == self.ema_config:
-            return
-        self._ema = GeneratorAverages(self, ["generator_ab", "generator_ba"], **config)
-        self.ema_config = config
-        self.train_function = None
-
-    def update_ema(self):
-        if self.ema_config is not None:
-            self._ema.update(self, self.g_optimizer.iterations)
 
     # === Translation ===
 

@@ -19,8 +19,6 @@ from keras_gan.models.network_checks import output_spec
 from keras_gan.models.network_checks import pack_samples
 from keras_gan.models.network_checks import shapes_compatible
 from keras_gan.models.latent_sampler import RandomStream
-from keras_gan.models.weight_average import WeightAverage
-from keras_gan.models.weight_average import check_config
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -410,40 +408,9 @@ class GAN(AdversarialModel):
 
     # === Generator EMA ===
 
-    def enable_ema(self, decay=0.999, start=0, warmup=0):
-        """Keeps an exponential moving average (EMA) of the generator.
-
-        After every generator update `ema = d * ema + (1 - d) * weights` for
-        trainable weights; other state such as batch-norm statistics is
-        copied. Before step `start` the EMA copies the generator; then the
-        decay ramps linearly from 0 to `decay` over `warmup` steps. The EMA
-        generator is used by `generate()` and the sampling and quality
-        callbacks, and is saved with the model.
-
-        Args:
-            decay: EMA decay in [0, 1). Defaults to `0.999`.
-            start: Generator step at which averaging starts. Defaults to `0`.
-            warmup: Steps over which the decay ramps up. Defaults to `0`.
-        """
-        config = check_config(decay, start, warmup)
-        if config == self.ema_config:
-            return
-        self._ema = WeightAverage(
-            self.generator, **config, average=self.ema_generator
-        )
-        self.ema_generator = self._ema.average
-        self.ema_config = config
-        # The compiled step reads the EMA settings: rebuild it.
-        self.train_function = None
-
     def ema_decay_at(self, step):
         """The EMA decay used at generator step `step` (a tensor)."""
-        return self._ema.decay_at(step)
-
-    def update_ema(self):
-        """One EMA update after a generator step; no-op without EMA."""
-        if self.ema_generator is not None:
-            self._ema.update(self.generator, self.g_optimizer.iterations)
+        return self._ema.averages["generator"].decay_at(step)
 
     # === Sampling ===
 

@@ -6,14 +6,12 @@ from keras_gan.models.adversarial_model import AdversarialModel
 from keras_gan.models.latent_sampler import RandomStream
 from keras_gan.models.network_checks import check_type
 from keras_gan.models.network_checks import flatten_logits
-from keras_gan.models.translation_common import GeneratorAverages
 from keras_gan.models.translation_common import check_images
 from keras_gan.models.translation_common import check_network_output
 from keras_gan.models.translation_common import input_shape_of
 from keras_gan.models.translation_common import mean_absolute_error
 from keras_gan.models.translation_common import output_shape_of
 from keras_gan.models.translation_common import translate_in_batches
-from keras_gan.models.weight_average import check_config
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -232,22 +230,6 @@ class Pix2Pix(AdversarialModel):
         _, g_terms = self.compute_generator_loss(source, target, training=False)
         self.record({**d_terms, **g_terms, "loss": self.total_loss(g_terms, d_terms)})
         return self.get_logs()
-
-    # === Generator EMA ===
-
-    def enable_ema(self, decay=0.999, start=0, warmup=0):
-        """Keeps an exponential moving average of the generator, used by
-        `translate` and saved with the model (see `GAN.enable_ema`)."""
-        config = check_config(decay, start, warmup)
-        if config == self.ema_config:
-            return
-        self._ema = GeneratorAverages(self, ["generator"], **config)
-        self.ema_config = config
-        self.train_function = None
-
-    def update_ema(self):
-        if self.ema_generator is not None:
-            self._ema.update(self, self.g_optimizer.iterations)
 
     # === Translation ===
 

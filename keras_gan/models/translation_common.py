@@ -7,8 +7,6 @@ from keras import ops
 
 from keras_gan.models.network_checks import first
 from keras_gan.models.network_checks import shapes_compatible
-from keras_gan.models.weight_average import WeightAverage
-from keras_gan.models.weight_average import check_config
 
 
 def mean_absolute_error(a, b):
@@ -103,28 +101,3 @@ def translate_in_batches(network, images, batch_size):
         for start in range(0, len(images), batch_size)
     ]
     return np.concatenate(outputs, axis=0)
-
-
-class GeneratorAverages:
-    """Exponential moving averages of several generators (by attribute).
-
-    The model keeps each average network as attribute `ema_<name>`, so it
-    is saved and restored with the model.
-    """
-
-    def __init__(self, model, names, decay, start, warmup):
-        self.config = check_config(decay, start, warmup)
-        self.names = names
-        self.averages = {}
-        for name in names:
-            average = WeightAverage(
-                getattr(model, name),
-                **self.config,
-                average=getattr(model, f"ema_{name}", None),
-            )
-            self.averages[name] = average
-            setattr(model, f"ema_{name}", average.average)
-
-    def update(self, model, step):
-        for name, average in self.averages.items():
-            average.update(getattr(model, name), step)

@@ -74,3 +74,35 @@ def check_config(decay, start, warmup):
                 f"integer >= 0. Received: {name}={value!r}"
             )
     return {"decay": float(decay), "start": int(start), "warmup": int(warmup)}
+
+
+class GeneratorAverages:
+    """Exponential moving averages of several generators (by attribute).
+
+    The model keeps each average network as attribute `ema_<name>` (so
+    `ema_generator` for a GAN), so it is saved and restored with the model.
+
+    Args:
+        model: The model owning the generators.
+        names: Attribute names of the generators to average.
+        decay: EMA decay in [0, 1).
+        start: Step at which averaging starts.
+        warmup: Steps over which the decay ramps up.
+    """
+
+    def __init__(self, model, names, decay, start, warmup):
+        self.config = check_config(decay, start, warmup)
+        self.names = names
+        self.averages = {}
+        for name in names:
+            average = WeightAverage(
+                getattr(model, name),
+                **self.config,
+                average=getattr(model, f"ema_{name}", None),
+            )
+            self.averages[name] = average
+            setattr(model, f"ema_{name}", average.average)
+
+    def update(self, model, step):
+        for name, average in self.averages.items():
+            average.update(getattr(model, name), step)
