@@ -10,3 +10,4 @@ from keras_gan.layers.minibatch_standard_deviation import (
 from keras_gan.layers.residual_blocks import DiscriminatorResidualBlock
 from keras_gan.layers.residual_blocks import GeneratorResidualBlock
 from keras_gan.layers.self_attention import SelfAttention
+from keras_gan.layers.spectral_normalization import SpectralNormalization

@@ -30,6 +30,7 @@ from keras_gan import compat
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
 from keras_gan import utils
+from keras_gan.models import network_checks
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
@@ -446,6 +447,9 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
     def fit(self, x=None, *args, callbacks=None, **kwargs):
         _check_no_sample_weighting("fit", kwargs)
         _check_not_empty(x)
+        network_checks.check_spectral_normalization(
+            self.discriminator_networks() + self.generator_networks()
+        )
         # First, so that checkpoints written at an epoch's end by the
         # user's callbacks record the epoch as complete.
         first = [
