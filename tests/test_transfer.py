@@ -7,6 +7,7 @@ weights must stay bit-identical, the others move; the flags, weights and
 optimizer state survive `.keras` saving and `BackupAndRestore` resume.
 """
 
+import json
 import warnings
 
 import keras
@@ -225,3 +226,54 @@ def test_backup_and_restore_resumes_a_frozen_fine_tune_exactly(
     np.testing.assert_allclose(
         resumed_history["g_loss"], history["g_loss"][2:], rtol=1e-5
     )
+
+
+def test_transfer_example_quick_run(tmp_path):
+    from tests.test_examples import load_example
+    from tests.test_examples import png_size
+
+    out = tmp_path / "transfer"
+    results = load_example("transfer_freezed").main(
+        ["--quick", "--out", str(out), "--freeze-layers", "2"]
+    )
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["frozen_layers"] == results["frozen_layers"]
+    assert len(saved["frozen_layers"]) == 2
+    assert set(saved["variants"]) == {
+        "pretrained",
+        "freezed",
+        "finetune_all",
+        "scratch",
+    }
+    for variant in saved["variants"].values():
+        assert np.isfinite(variant["fid"]) and variant["fid"] >= 0
+        assert 0.0 <= variant["share_5_to_9"] <= 1.0
+        assert sum(variant["digit_fractions"]) == pytest.approx(1.0, abs=0.01)
+        assert png_size(variant["grid_path"]) == (242, 242)  # 8 x (28 + 2) + 2
+    assert np.isfinite(saved["fid_floor"])
+    # The fine-tuned GAN reloads with its frozen layers.
+    gan = keras.models.load_model(out / "gan.keras")
+    frozen = [layer.name for layer in gan.discriminator.layers if layer.weights]
+    assert [
+        gan.discriminator.get_layer(name).trainable for name in frozen
+    ] == [False, False, True]
+    assert (out / "pretrained.keras").exists()
+    assert (out / "training_images.png").exists()
+
+
+def test_freeze_layers_counts_only_layers_with_weights():
+    discriminator = keras_gan.models.dcgan_discriminator((8, 8, 1), base_filters=4)
+    weighted = [layer for layer in discriminator.layers if layer.weights]
+    names = keras_gan.models.freeze_layers(discriminator, 2)
+    assert names == [layer.name for layer in weighted[:2]]
+    assert [layer.trainable for layer in weighted] == [False, False, True]
+    # Only the last Dense layer's kernel and bias remain trainable.
+    assert len(discriminator.trainable_weights) == 2
+    assert keras_gan.models.freeze_layers(discriminator, 0) == []
+
+
+@pytest.mark.parametrize("num_layers", [-1, 1.5, True, 4])
+def test_freeze_layers_refuses_bad_counts(num_layers):
+    discriminator = keras_gan.models.dcgan_discriminator((8, 8, 1), base_filters=4)
+    with pytest.raises(ValueError, match="Invalid value for argument `num_layers`"):
+        keras_gan.models.freeze_layers(discriminator, num_layers)

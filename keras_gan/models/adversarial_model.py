@@ -245,6 +245,8 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
 
     def check_trainable_unchanged(self):
         """Raises if layers were frozen or unfrozen since `compile`."""
+        if not self.compiled:
+            return  # `fit` refuses an uncompiled model with its own error.
         for argument, optimizer, networks in (
             ("d_optimizer", self.d_optimizer, self.discriminator_networks()),
             ("g_optimizer", self.g_optimizer, self.generator_networks()),
