@@ -146,6 +146,24 @@ def build_gan(args, seed):
     return compile_gan(gan, args)
 
 
+def with_diffaugment(gan, args):
+    """The same networks in a GAN that augments what its discriminator sees.
+
+    `augmentation` is a constructor argument, so a loaded GAN is wrapped
+    in a new one; its EMA generator restarts from the current weights.
+    """
+    augmentation = keras_gan.augment.DiffAugment(
+        policy=("color", "translation", "cutout"), seed=args.seed
+    )
+    return keras_gan.GAN(
+        gan.generator,
+        gan.discriminator,
+        gan.latent_dim,
+        augmentation=augmentation,
+        seed=args.seed,
+    )
+
+
 def train(gan, x, args, epochs, batch_size):
     start = time.time()
     gan.fit(
@@ -172,6 +190,8 @@ bit-for-bit; the flags are saved with the model.
 def fine_tune(pretrained_path, x, args, freeze_layers):
     gan = keras.models.load_model(pretrained_path)
     frozen = keras_gan.models.freeze_layers(gan.discriminator, freeze_layers)
+    if args.diffaugment:
+        gan = with_diffaugment(gan, args)
     compile_gan(gan, args)
     epochs = finetune_epochs(args, len(x))
     seconds = train(gan, x, args, epochs, args.finetune_batch_size)
@@ -222,6 +242,11 @@ def parse_args(argv=None):
         help="Discriminator layers with weights frozen by FreezeD, from the "
         "input (the DCGAN discriminator has 3: conv, conv, dense).",
     )
+    parser.add_argument(
+        "--pretrained",
+        help="A GAN `.keras` file to fine-tune instead of pretraining one "
+        "(e.g. the `pretrained.keras` of an earlier run).",
+    )
     parser.add_argument("--base-filters", type=int, default=32)
     parser.add_argument("--latent-dim", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=5e-4)
@@ -229,6 +254,12 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--finetune-batch-size", type=int, default=25)
     parser.add_argument("--shots-per-class", type=int, default=20)
+    parser.add_argument(
+        "--diffaugment",
+        action="store_true",
+        help="DiffAugment (color, translation, cutout) in the fine-tunes "
+        "and the scratch run.",
+    )
     parser.add_argument("--classifier-epochs", type=int, default=3)
     parser.add_argument("--eval-samples", type=int, default=1000)
     parser.add_argument(
@@ -272,8 +303,15 @@ def main(argv=None):
         f"{len(target_pool)})"
     )
 
+    labeled = np.arange(len(x))
+    if args.quick:
+        labeled = np.random.default_rng(args.seed).choice(len(x), 1000, False)
     features, classifier = keras_gan.metrics.train_feature_classifier(
-        x, y, num_classes=10, epochs=args.classifier_epochs, seed=args.seed,
+        x[labeled],
+        y[labeled],
+        num_classes=10,
+        epochs=args.classifier_epochs,
+        seed=args.seed,
         return_classifier=True,
     )
     n = max(2, min(args.eval_samples, len(target_pool) // 2))
@@ -291,13 +329,19 @@ def main(argv=None):
         )
     )
 
-    pretrained = build_gan(args, seed=args.seed)
-    pretrain_seconds = train(
-        pretrained, source, args, args.pretrain_epochs, args.batch_size
+    pretrained_path = args.pretrained or os.path.join(
+        args.out, "pretrained.keras"
     )
-    pretrained_path = os.path.join(args.out, "pretrained.keras")
-    pretrained.save(pretrained_path)
-    print(f"Pretrained on digits 0-4 in {pretrain_seconds:.0f} s")
+    pretrain_seconds = 0.0
+    if args.pretrained:
+        pretrained = keras.models.load_model(args.pretrained)
+    else:
+        pretrained = build_gan(args, seed=args.seed)
+        pretrain_seconds = train(
+            pretrained, source, args, args.pretrain_epochs, args.batch_size
+        )
+        pretrained.save(pretrained_path)
+        print(f"Pretrained on digits 0-4 in {pretrain_seconds:.0f} s")
 
     models, frozen, seconds = {"pretrained": pretrained}, [], {}
     models["freezed"], frozen, seconds["freezed"] = fine_tune(
@@ -307,6 +351,10 @@ def main(argv=None):
         pretrained_path, few_shot, args, 0
     )
     models["scratch"] = build_gan(args, seed=args.seed + 1)
+    if args.diffaugment:
+        models["scratch"] = compile_gan(
+            with_diffaugment(models["scratch"], args), args
+        )
     seconds["scratch"] = train(
         models["scratch"],
         few_shot,
