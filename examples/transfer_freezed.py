@@ -286,6 +286,9 @@ def main(argv=None):
     """Pretrains, fine-tunes three ways, scores; returns the results dict."""
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
+    # Seeds the feature classifier too: FIDs of two runs with the same
+    # `--seed` are on the same features.
+    keras.utils.set_random_seed(args.seed)
     x, y = load_digits()
     source = x[np.isin(y, SOURCE_DIGITS)]
     target_pool = x[np.isin(y, TARGET_DIGITS)]
