@@ -277,3 +277,30 @@ def test_freeze_layers_refuses_bad_counts(num_layers):
     discriminator = keras_gan.models.dcgan_discriminator((8, 8, 1), base_filters=4)
     with pytest.raises(ValueError, match="Invalid value for argument `num_layers`"):
         keras_gan.models.freeze_layers(discriminator, num_layers)
+
+
+def test_frozen_discriminator_batch_norm_keeps_its_statistics_under_r1():
+    keras.utils.set_random_seed(0)
+    discriminator = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(16, name="d_dense"),
+            keras.layers.BatchNormalization(name="d_bn"),
+            keras.layers.ReLU(),
+            keras.layers.Dense(1, name="d_out"),
+        ],
+        name="discriminator",
+    )
+    gan = keras_gan.GAN(mlp(2, 2, name="generator"), discriminator, latent_dim=2, seed=0)
+    # Pretrained without penalty: a trainable batch norm under R1's input
+    # gradients is another matter (see the report of issue 17).
+    gan.compile(d_optimizer=adam(), g_optimizer=adam(), penalty=None)
+    gan.fit(PRETRAIN_DATA, epochs=1, **FIT)
+    statistics = discriminator.get_layer("d_bn").non_trainable_weights
+    moved_in_pretraining = values(statistics)
+    assert not np.allclose(moved_in_pretraining[0], 0.0)
+
+    keras_gan.models.freeze_layers(discriminator, 2)  # Dense and BN.
+    gan.compile(d_optimizer=adam(), g_optimizer=adam())  # R1 on reals.
+    gan.fit(FINETUNE_DATA, epochs=1, **FIT)
+    assert_weights_equal(values(statistics), moved_in_pretraining)
