@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import keras_gan
 from keras_gan import penalties
 from tests.conftest import to_numpy, value_and_gradients
 
@@ -154,3 +155,24 @@ def test_property_penalties_finite_and_non_negative(scale, index):
     )
     assert np.isfinite(to_numpy(value)) and to_numpy(value) >= 0
     assert np.all(np.isfinite(to_numpy(grad)))
+
+
+def test_r1_with_batch_normalization_in_discriminator_trains():
+    """The penalty's input-gradient pass updates BatchNormalization's moving
+    statistics on every backend (on JAX they leave `jax.grad` as outputs)."""
+    keras.utils.set_random_seed(0)
+    images = keras.Input((8, 8, 1))
+    h = keras.layers.Conv2D(4, 3, strides=2, padding="same")(images)
+    h = keras.layers.BatchNormalization()(h)
+    h = keras.layers.Flatten()(h)
+    discriminator = keras.Model(images, keras.layers.Dense(1)(h))
+    generator = keras_gan.models.dcgan_generator(8, (8, 8, 1), base_filters=4)
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=8, seed=0)
+    gan.compile(penalty=[keras_gan.penalties.R1Penalty(1.0)])
+    before = [np.array(v) for v in discriminator.non_trainable_variables]
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    history = gan.fit(x, batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["r1_penalty"][-1])
+    assert history.history["skipped_steps"][-1] == 0
+    after = [np.array(v) for v in discriminator.non_trainable_variables]
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(after, before))

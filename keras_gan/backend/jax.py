@@ -21,11 +21,30 @@ from keras_gan.compat import make_jax_function
 
 
 def input_gradients(fn, inputs):
-    def total(x):
-        outputs = fn(x)
-        return jnp.sum(outputs.astype("float32")), outputs
+    outer = get_stateless_scope()
 
-    gradients, outputs = jax.grad(total, has_aux=True)(inputs)
+    def total(x):
+        if outer is None:
+            outputs = fn(x)
+            return jnp.sum(outputs.astype("float32")), (outputs, {})
+        # State updates made inside `jax.grad` (BatchNormalization's moving
+        # statistics) leave it as outputs, not as escaped tracers.
+        mapping = dict(outer.state_mapping)
+        before = dict(mapping)
+        scope = _scope_with(mapping)
+        scope.losses = outer.losses
+        with scope:
+            outputs = fn(x)
+        updates = {
+            key: value
+            for key, value in mapping.items()
+            if before.get(key) is not value
+        }
+        return jnp.sum(outputs.astype("float32")), (outputs, updates)
+
+    gradients, (outputs, updates) = jax.grad(total, has_aux=True)(inputs)
+    if outer is not None:
+        outer.state_mapping.update(updates)
     return gradients, outputs
 
 
