@@ -21,6 +21,9 @@ import random
 
 import keras
 
+from keras_gan.layers.matmul_convolutions import MatmulConv2D
+from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
+
 _CONDITIONINGS = ("projection", "concat")
 # Size of the label embedding concatenated to the latent vector in
 # conditional generators.
@@ -316,7 +319,7 @@ def dcgan_generator(
         h = _upsampling_convolution(h, filters, upsampling, f"upsample_{i}")
         h = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(h)
         h = keras.layers.ReLU(name=f"upsample_{i}_relu")(h)
-    h = keras.layers.Conv2D(
+    h = MatmulConv2D(
         channels,
         kernel_size=3,
         padding="same",
@@ -350,7 +353,7 @@ def resolve_upsampling(upsampling):
 def _upsampling_convolution(h, filters, upsampling, name):
     """Doubles height and width of `h` and maps it to `filters` channels."""
     if upsampling == "transpose":
-        return keras.layers.Conv2DTranspose(
+        return MatmulConv2DTranspose(
             filters,
             kernel_size=4,
             strides=2,
@@ -362,7 +365,7 @@ def _upsampling_convolution(h, filters, upsampling, name):
     h = keras.layers.UpSampling2D(
         2, data_format=_DATA_FORMAT, name=f"{name}_resize"
     )(h)
-    return keras.layers.Conv2D(
+    return MatmulConv2D(
         filters,
         kernel_size=3,
         padding="same",
@@ -440,7 +443,7 @@ def dcgan_discriminator(
     )
     for i, filters in enumerate((base_filters, 2 * base_filters)):
         h = _maybe_spectral_norm(
-            keras.layers.Conv2D(
+            MatmulConv2D(
                 filters,
                 kernel_size=4,
                 strides=2,
