@@ -31,10 +31,12 @@ _GENERATOR_LABEL_EMBEDDING_DIM = 50
 _LEAKY_RELU_SLOPE = 0.2
 _DATA_FORMAT = "channels_last"
 _UPSAMPLINGS = ("transpose", "resize")
-# Measured by `benchmarks/upsampling.py` (README, "Upsampling").
+# Measured by `benchmarks/upsampling.py` and, for JAX with
+# `MatmulConv2DTranspose`, `benchmarks/backend_step_time.py` (README,
+# "Benchmarks").
 _DEFAULT_UPSAMPLING = {
     "tensorflow": "transpose",
-    "jax": "resize",
+    "jax": "transpose",
     "torch": "transpose",
 }
 
@@ -365,7 +367,7 @@ def _upsampling_convolution(h, filters, upsampling, name):
     h = keras.layers.UpSampling2D(
         2, data_format=_DATA_FORMAT, name=f"{name}_resize"
     )(h)
-    return MatmulConv2D(
+    return keras.layers.Conv2D(
         filters,
         kernel_size=3,
         padding="same",
