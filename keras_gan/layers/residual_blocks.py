@@ -3,11 +3,11 @@
 import keras
 from keras import ops
 
-from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 from keras_gan.layers._spectral import spectrally_normalized
 from keras_gan.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
+from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 from keras_gan.utils import check_positive_int
 from keras_gan.utils import is_integer
 
