@@ -34,17 +34,19 @@ def _pair(value):
 def matmul_conv2d_valid(inputs, kernel):
     """A stride-1 `"valid"` convolution as one matrix product.
 
-    Channels-last `inputs` and a `(kh, kw, channels, filters)` kernel. With
-    fewer input than output channels the shifted input windows are stacked
-    along the channels (im2col) and multiplied by the flattened kernel;
-    otherwise the input is multiplied by every tap of the kernel at once and
-    the shifted products are summed. Either way the forward pass and every
-    gradient are matrix products, slices and pads.
+    Channels-last `inputs` and a `(kh, kw, channels, filters)` kernel. The
+    shifted input windows are stacked along the channels (im2col) and
+    multiplied by the flattened kernel; when the products of the input with
+    all taps are smaller than the input (few filters, such as a generator's
+    last layer) the input is multiplied by every tap at once and the shifted
+    products are summed. Either way the forward pass and every gradient are
+    matrix products, slices and pads (XLA's CPU gradients of the second form
+    were 2-10x slower for larger products, `benchmarks/jax_step_pieces.py`).
     """
     kh, kw, channels, filters = kernel.shape
     _, height, width, _ = inputs.shape
     out_h, out_w = height - kh + 1, width - kw + 1
-    if channels <= filters:
+    if kh * kw * filters > channels:
         patches = ops.concatenate(
             [
                 inputs[:, i : i + out_h, j : j + out_w, :]
