@@ -31,7 +31,14 @@ Usage:
 python benchmarks/backend_step_time.py                 # ~8-10 minutes
 python benchmarks/backend_step_time.py --quick         # smoke, small nets
 python benchmarks/backend_step_time.py --steps 20 --rounds 5
+# the recipe of examples/mnist_dcgan.py; JAX before issue 17 beside it
+python benchmarks/backend_step_time.py --recipe example \
+    --backends tensorflow,jax,jax+resize+keras-conv
 ```
+
+`--backends` takes variants `backend[+option...]`: `+transpose`/`+resize`
+set the generator's upsampling (default: the backend's), `+keras-conv` makes
+`keras_gan.layers.MatmulConv2D*` run Keras' own convolution ops.
 """
 
 import argparse
@@ -55,9 +62,10 @@ VARIANT_OPTIONS = UPSAMPLINGS + ("keras-conv",)
 
 
 def parse_variant(variant):
-    """`"jax+transpose+keras-conv"` -> `("jax", ["transpose", "keras-conv"])`."""
+    """`"jax+resize+keras-conv"` -> `("jax", ["resize", "keras-conv"])`."""
     backend, *options = variant.split("+")
-    if backend not in BACKENDS or any(o not in VARIANT_OPTIONS for o in options):
+    unknown = [o for o in options if o not in VARIANT_OPTIONS]
+    if backend not in BACKENDS or unknown:
         raise SystemExit(
             f"Invalid value for argument `--backends`. Expected entries "
             f"`backend[+option...]` with backend in {BACKENDS} and options in "

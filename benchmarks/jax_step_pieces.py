@@ -34,7 +34,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--upsampling", choices=("transpose", "resize"),
                         default=None)
-    parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
+    parser.add_argument("--base-filters", type=int,
+                        default=_common.BASE_FILTERS)
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--keras-conv", action="store_true",
                         help="Keras' own convolution ops (before issue 17)")
@@ -94,7 +95,7 @@ def main():
     print(f"# JAX {jax.__version__}, base_filters={args.base_filters}, "
           f"batch {_common.BATCH_SIZE}, upsampling="
           f"{builders.resolve_upsampling(args.upsampling)}, "
-          f"{'Keras convolutions' if args.keras_conv else 'matmul convolutions'}")
+          f"{'Keras' if args.keras_conv else 'matmul'} convolutions")
     print("| piece | wall ms | CPU ms |")
     print("|---|---|---|")
     for name, fn, inputs in pieces:

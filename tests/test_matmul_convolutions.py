@@ -137,7 +137,9 @@ def test_layer_matches_keras_layer_and_shares_its_weights(
 
 def test_unsupported_configurations_use_keras_ops(rearranged_here):
     dilated = keras_gan.layers.MatmulConv2D(2, 3, dilation_rate=2)
-    odd_kernel = keras_gan.layers.MatmulConv2DTranspose(2, 3, strides=2, padding="same")
+    odd_kernel = keras_gan.layers.MatmulConv2DTranspose(
+        2, 3, strides=2, padding="same"
+    )
     assert not dilated._rearranged()
     assert not odd_kernel._rearranged()
     assert keras_gan.layers.MatmulConv2D(2, 4, strides=2)._rearranged()
@@ -163,7 +165,9 @@ def _penalized_loss_and_gradients(monkeypatch, backends):
     upsample = keras_gan.layers.MatmulConv2DTranspose(
         1, 4, strides=2, padding="same", activation="tanh"
     )
-    discriminator = keras_gan.models.dcgan_discriminator((8, 8, 1), base_filters=4)
+    discriminator = keras_gan.models.dcgan_discriminator(
+        (8, 8, 1), base_filters=4
+    )
     z = ops.convert_to_tensor(_random((4, 4, 4, 3), 9))
     x = ops.convert_to_tensor(_random((4, 8, 8, 1), 10))
     upsample.build(z.shape)
@@ -217,7 +221,9 @@ def test_dcgan_builders_use_matmul_layers_and_round_trip(tmp_path):
             ops.convert_to_numpy(model(inputs)),
             rtol=1e-5, atol=1e-6,
         )
-    layer = keras_gan.layers.MatmulConv2DTranspose(3, 4, strides=2, padding="same")
+    layer = keras_gan.layers.MatmulConv2DTranspose(
+        3, 4, strides=2, padding="same"
+    )
     restored = keras.saving.deserialize_keras_object(
         keras.saving.serialize_keras_object(layer)
     )
