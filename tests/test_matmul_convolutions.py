@@ -22,8 +22,9 @@ CONV_CASES = [
     (15, 15, 3, 2, "same", 2, 3),
     (9, 10, 5, 3, "valid", 2, 2),
     (10, 10, 4, 2, "valid", 2, 2),
-    (11, 11, 3, 1, "same", 4, 1),  # more channels than filters
+    (11, 11, 3, 1, "same", 4, 1),  # one filter, stacked windows
     (7, 8, 1, 1, "valid", 3, 3),
+    (6, 6, 3, 1, "same", 16, 1),  # a generator's last layer: tap products
 ]
 TRANSPOSE_CASES = [
     # (height, width, kernel, strides, channels, filters)
