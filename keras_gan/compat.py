@@ -81,3 +81,16 @@ def disable_nonfinite_scale_update(optimizer_class):
             return trainable_variables, optimizer_variables
 
     return FixedScale
+
+
+def optimizer_built_variables(optimizer):
+    """The variables an optimizer was built for (`None` before `build`).
+
+    A Keras optimizer keeps one set of slots per variable it was built for;
+    the GAN compares this list with the networks' trainable variables to
+    find optimizers built before layers were frozen or unfrozen.
+    """
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    if not optimizer.built:
+        return None
+    return list(optimizer._trainable_variables)

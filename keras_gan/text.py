@@ -34,6 +34,7 @@ import os
 import keras
 import numpy as np
 
+from keras_gan import compat
 from keras_gan.utils import check_positive_int
 
 PAD_TOKEN = "[PAD]"
@@ -472,7 +473,7 @@ def vocabulary_of(model):
     Raises:
         ValueError: If the model carries no vocabulary.
     """
-    for layer in model._flatten_layers(include_self=True, recursive=True):
+    for layer in [model, *compat.sublayers(model)]:
         if isinstance(layer, VocabularyLayer):
             return layer.vocabulary
     raise ValueError(

@@ -119,12 +119,9 @@ def test_resnet_conditional_gan_trains_saves_and_reloads(tmp_path):
         LATENT_DIM, shape, base_filters=2, num_blocks=1, num_classes=2,
         upsampling="resize",
     )
-    # spectral_norm=False: on PyTorch, Keras' SpectralNormalization assigns
-    # its kernel in place in every training call, which breaks the
-    # discriminator step's autograd graph (a core issue, dcgan too).
     discriminator = keras_gan.models.resnet_discriminator(
         shape, base_filters=2, num_blocks=1, num_classes=2,
-        minibatch_std=True, spectral_norm=False,
+        minibatch_std=True, spectral_norm=True,
     )
     gan = keras_gan.ConditionalGAN(
         generator, discriminator, latent_dim=LATENT_DIM, num_classes=2, seed=0

@@ -4,6 +4,7 @@ import math
 
 import keras
 
+from keras_gan import compat
 from keras_gan.layers.gumbel_softmax import GumbelSoftmax
 from keras_gan.layers.gumbel_softmax import check_temperature
 
@@ -61,7 +62,7 @@ class GumbelTemperatureAnnealing(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.layers = [
             layer
-            for layer in self.model._flatten_layers(recursive=True)
+            for layer in compat.sublayers(self.model)
             if isinstance(layer, GumbelSoftmax)
         ]
         if not self.layers:

@@ -1,12 +1,10 @@
 """Helper shared by the layers of this package."""
 
-import keras
+from keras_gan.layers.spectral_normalization import SpectralNormalization
 
 
 def spectrally_normalized(layer, spectral_norm):
-    """`layer`, wrapped in `keras.layers.SpectralNormalization` if asked."""
+    """`layer`, wrapped in `SpectralNormalization` if asked."""
     if spectral_norm:
-        return keras.layers.SpectralNormalization(
-            layer, name=f"{layer.name}_sn"
-        )
+        return SpectralNormalization(layer, name=f"{layer.name}_sn")
     return layer

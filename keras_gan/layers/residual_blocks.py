@@ -73,7 +73,7 @@ class GeneratorResidualBlock(_ResidualBlock):
             `ConditionalBatchNormalization` layers and the block is called on
             `[x, labels]`. Defaults to `None` (`BatchNormalization`).
         spectral_norm: Whether to wrap the convolutions in
-            `keras.layers.SpectralNormalization`. Defaults to `False`.
+            `keras_gan.layers.SpectralNormalization`. Defaults to `False`.
         **kwargs: Base `keras.layers.Layer` arguments.
 
     Example:
@@ -202,7 +202,7 @@ class DiscriminatorResidualBlock(_ResidualBlock):
         preactivation: Whether the main path starts with a ReLU. Use `False`
             for the first block, applied to images. Defaults to `True`.
         spectral_norm: Whether to wrap the convolutions in
-            `keras.layers.SpectralNormalization` (Miyato et al. 2018).
+            `keras_gan.layers.SpectralNormalization` (Miyato et al. 2018).
             Defaults to `True`.
         **kwargs: Base `keras.layers.Layer` arguments.
 

@@ -26,7 +26,7 @@ class SelfAttention(keras.layers.Layer):
         value_ratio: Positive integer, channels of the values are
             `channels // value_ratio`. Defaults to `2`.
         spectral_norm: Whether to wrap the four convolutions in
-            `keras.layers.SpectralNormalization`. Defaults to `False`.
+            `keras_gan.layers.SpectralNormalization`. Defaults to `False`.
         **kwargs: Base `keras.layers.Layer` arguments.
 
     Example:

@@ -19,3 +19,4 @@ from keras_gan.models.translation_builders import unet_generator
 from keras_gan.models.pix2pix import Pix2Pix
 from keras_gan.models.image_pool import ImagePool
 from keras_gan.models.cyclegan import CycleGAN
+from keras_gan.models.transfer import freeze_layers

@@ -21,6 +21,7 @@ A subclass lists its networks (`discriminator_networks`,
 """
 
 import copy
+import warnings
 
 import keras
 from keras import ops
@@ -30,6 +31,7 @@ from keras_gan import compat
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
 from keras_gan import utils
+from keras_gan.models import network_checks
 from keras_gan.models.loss_trackers import LossTrackers
 from keras_gan.models.optimizer_group import OptimizerGroup
 from keras_gan.models.optimizer_group import SkipNonFiniteOptimizer
@@ -172,8 +174,12 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
                 "Invalid value for argument `on_nonfinite`. Expected one of "
                 f"{NONFINITE_POLICIES}. Received: on_nonfinite={on_nonfinite!r}"
             )
-        d_optimizer = _get_optimizer("d_optimizer", d_optimizer)
-        g_optimizer = _get_optimizer("g_optimizer", g_optimizer)
+        d_optimizer = self._optimizer_for(
+            "d_optimizer", d_optimizer, self.discriminator_networks()
+        )
+        g_optimizer = self._optimizer_for(
+            "g_optimizer", g_optimizer, self.generator_networks()
+        )
         if d_optimizer is g_optimizer:
             raise ValueError(
                 "Invalid value for argument `g_optimizer`: it is the same "
@@ -210,6 +216,54 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
         counters = [] if on_nonfinite == "apply" else ["skipped_steps"]
         self.loss_trackers = LossTrackers(self.log_names(), counters=counters)
         self._build_optimizers()
+
+    def _optimizer_for(self, argument, identifier, networks):
+        """The optimizer `compile` uses for `networks`.
+
+        An optimizer taken back from the model (`gan.d_optimizer`) is
+        unwrapped from its non-finite guard, which `compile` adds again. An
+        optimizer already built for other variables than the networks'
+        trainable ones (layers frozen or unfrozen since) is replaced by a
+        fresh copy of its configuration: its slots would not match the
+        variables on `load_model`, and JAX cannot apply it to the others.
+        """
+        optimizer = _get_optimizer(argument, identifier)
+        if isinstance(optimizer, SkipNonFiniteOptimizer):
+            optimizer = optimizer.inner_optimizer
+        built_for = compat.optimizer_built_variables(optimizer)
+        if built_for is None or _same_variables(
+            built_for, _trainable_variables(networks)
+        ):
+            return optimizer
+        warnings.warn(
+            f"`{argument}` was built for {len(built_for)} variables but "
+            f"{len(_trainable_variables(networks))} are trainable now "
+            "(layers were frozen or unfrozen): `compile` uses a fresh copy "
+            "of it, with the same configuration and a new state.",
+            stacklevel=3,
+        )
+        return type(optimizer).from_config(optimizer.get_config())
+
+    def check_trainable_unchanged(self):
+        """Raises if layers were frozen or unfrozen since `compile`."""
+        if not self.compiled:
+            return  # `fit` refuses an uncompiled model with its own error.
+        for argument, optimizer, networks in (
+            ("d_optimizer", self.d_optimizer, self.discriminator_networks()),
+            ("g_optimizer", self.g_optimizer, self.generator_networks()),
+        ):
+            built_for = compat.optimizer_built_variables(optimizer)
+            trainable = _trainable_variables(networks)
+            if built_for is not None and not _same_variables(
+                built_for, trainable
+            ):
+                raise ValueError(
+                    "The trainable variables changed since `compile()`: "
+                    f"`{argument}` was built for {len(built_for)} variables "
+                    f"and {len(trainable)} are trainable now (a layer's "
+                    "`trainable` flag was set after `compile`). Call "
+                    "`compile()` again after changing `trainable` flags."
+                )
 
     def default_loss(self):
         return default_loss()
@@ -446,6 +500,10 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
     def fit(self, x=None, *args, callbacks=None, **kwargs):
         _check_no_sample_weighting("fit", kwargs)
         _check_not_empty(x)
+        network_checks.check_spectral_normalization(
+            self.discriminator_networks() + self.generator_networks()
+        )
+        self.check_trainable_unchanged()
         # First, so that checkpoints written at an epoch's end by the
         # user's callbacks record the epoch as complete.
         first = [
@@ -533,6 +591,10 @@ class RaiseOnSkippedStep(keras.callbacks.Callback):
 
 def _trainable_variables(networks):
     return [v for network in networks for v in network.trainable_variables]
+
+
+def _same_variables(a, b):
+    return [id(v) for v in a] == [id(v) for v in b]
 
 
 def _check_no_sample_weighting(method, kwargs):

@@ -21,6 +21,7 @@ import random
 
 import keras
 
+from keras_gan.layers._spectral import spectrally_normalized
 from keras_gan.layers.matmul_convolutions import MatmulConv2D
 from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 
@@ -125,15 +126,6 @@ def _validate_dropout(dropout):
 # --------------------------------------------------------------------------
 
 
-def _maybe_spectral_norm(layer, spectral_norm):
-    """Wraps `layer` in `SpectralNormalization` when `spectral_norm` is set."""
-    if spectral_norm:
-        return keras.layers.SpectralNormalization(
-            layer, name=f"{layer.name}_sn"
-        )
-    return layer
-
-
 def _label_input():
     """Integer class-id input; accepts `(batch,)` and `(batch, 1)` arrays."""
     return keras.Input(shape=(1,), dtype="int32", name="labels")
@@ -184,7 +176,7 @@ def _discriminator_head(
     With projection conditioning (Miyato & Koyama, 2018) the logit is
     `psi(phi(x)) + <embed(y), phi(x)>`; otherwise it is `psi(phi(x))`.
     """
-    logit = _maybe_spectral_norm(
+    logit = spectrally_normalized(
         keras.layers.Dense(1, name="logit"), spectral_norm
     )(features)
     if labels is not None and conditioning == "projection":
@@ -405,7 +397,7 @@ def dcgan_discriminator(
         base_filters: Positive integer, number of filters of the first
             convolution; the second one uses twice as many. Defaults to `64`.
         spectral_norm: Whether to wrap every `Conv2D` and `Dense` layer in
-            `keras.layers.SpectralNormalization` (Miyato et al., 2018).
+            `keras_gan.layers.SpectralNormalization` (Miyato et al., 2018).
             Defaults to `False`.
         num_classes: Optional integer >= 2. When set, the model is
             class-conditional: its inputs are `[x, labels]` with integer
@@ -444,7 +436,7 @@ def dcgan_discriminator(
         image_shape, num_classes, conditioning
     )
     for i, filters in enumerate((base_filters, 2 * base_filters)):
-        h = _maybe_spectral_norm(
+        h = spectrally_normalized(
             MatmulConv2D(
                 filters,
                 kernel_size=4,
@@ -546,7 +538,7 @@ def mlp_discriminator(
             hidden features. `"concat"` concatenates a label embedding (of
             size `input_dim`) to the input. Defaults to `"projection"`.
         spectral_norm: Whether to wrap every `Dense` layer in
-            `keras.layers.SpectralNormalization`. Defaults to `False`.
+            `keras_gan.layers.SpectralNormalization`. Defaults to `False`.
         name: Name of the model. Defaults to `"discriminator"`.
 
     Returns:
@@ -571,7 +563,7 @@ def mlp_discriminator(
         (input_dim,), num_classes, conditioning
     )
     for i, units in enumerate(hidden_units):
-        h = _maybe_spectral_norm(
+        h = spectrally_normalized(
             keras.layers.Dense(units, name=f"hidden_{i}"), spectral_norm
         )(h)
         h = keras.layers.LeakyReLU(

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gan import compat
+
 
 def flatten_logits(logits):
     """Float32 logits: `(batch,)` for one per sample, else `(batch, -1)`."""
@@ -77,3 +79,28 @@ def pack_samples(x, pack):
         # Images: the pack's samples side by side along the channels.
         groups = ops.moveaxis(groups, 1, -2)
     return ops.reshape(groups, (-1,) + shape[1:-1] + (pack * shape[-1],))
+
+
+def check_spectral_normalization(networks):
+    """On PyTorch, refuses Keras' own `SpectralNormalization` layers.
+
+    Their in-place kernel update breaks autograd when a step calls the
+    network more than once (see `keras_gan.layers.SpectralNormalization`).
+    """
+    if keras.backend.backend() != "torch":
+        return
+    from keras_gan.layers import SpectralNormalization
+
+    for network in networks:
+        for layer in compat.sublayers(network):
+            if type(layer) is keras.layers.SpectralNormalization:
+                raise ValueError(
+                    f"Invalid layer `{layer.name}` in `{network.name}`: "
+                    "`keras.layers.SpectralNormalization` cannot train a GAN "
+                    "on the PyTorch backend (each call writes its kernel in "
+                    "place, which invalidates the gradient of the "
+                    "network's earlier calls in the same step). Use "
+                    "`keras_gan.layers.SpectralNormalization`, a drop-in "
+                    "subclass with the same arguments and weights. "
+                    f"Received: {layer.name}={layer!r}"
+                )

@@ -17,6 +17,7 @@ from keras_gan.layers.minibatch_standard_deviation import (
 )
 from keras_gan.layers.residual_blocks import DiscriminatorResidualBlock
 from keras_gan.layers.residual_blocks import GeneratorResidualBlock
+from keras_gan.layers._spectral import spectrally_normalized
 from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.models import builders
 
@@ -111,7 +112,7 @@ def resnet_generator(
     labels = None if num_classes is None else builders._label_input()
     scale = 2**num_blocks
     start_shape = (height // scale, width // scale, base_filters * scale)
-    h = builders._maybe_spectral_norm(
+    h = spectrally_normalized(
         keras.layers.Dense(
             start_shape[0] * start_shape[1] * start_shape[2], name="project"
         ),
@@ -134,7 +135,7 @@ def resnet_generator(
     else:
         norm = ConditionalBatchNormalization(num_classes, name="output_bn")
     h = keras.layers.ReLU(name="output_relu")(_apply(norm, h, labels))
-    h = builders._maybe_spectral_norm(
+    h = spectrally_normalized(
         keras.layers.Conv2D(
             channels, 3, padding="same", data_format="channels_last",
             name="to_image",
@@ -174,7 +175,7 @@ def resnet_discriminator(
         num_blocks: Positive integer, number of downsampling blocks.
             Defaults to `None`: 2 for images up to 32 px, 3 above.
         spectral_norm: Whether to wrap every convolution and `Dense` layer
-            in `keras.layers.SpectralNormalization`. Defaults to `True`.
+            in `keras_gan.layers.SpectralNormalization`. Defaults to `True`.
         self_attention: Whether to add a `keras_gan.layers.SelfAttention`
             block after the first residual block (SAGAN). Defaults to
             `False`.
