@@ -1,17 +1,19 @@
-"""Strided 2D convolutions computed as stride-1 convolutions.
+"""2D convolutions computed as matrix products (for XLA on CPU).
 
-XLA's CPU code is slow at the gradients of convolutions whose input is
-dilated: the input gradient of a stride-2 `Conv2D` and everything a stride-2
-`Conv2DTranspose` computes in its backward pass (measured by
-`benchmarks/jax_step_pieces.py`: 3 s of CPU for the backward pass of the
-MNIST DCGAN generator, 76 ms for its forward pass). The same math written
-with stride-1 convolutions and reshapes is fast there:
+XLA's CPU code is slow at the backward pass of a strided `Conv2DTranspose`,
+the double backward of a strided `Conv2D` (gradient penalties) and
+convolutions to a single filter (measured by `benchmarks/jax_step_pieces.py`
+for the MNIST DCGAN: 3.1 s of CPU for the generator's forward + backward
+pass, 79 ms for its forward pass; 207 ms for the R1 double backward against
+21 ms for the discriminator's plain gradient). The same math written with
+matrix products, slices and reshapes is fast there:
 
 - a strided convolution is a stride-1 convolution of the space-to-depth
   rearranged input with a rearranged kernel;
 - a strided transposed convolution is one stride-1 convolution that computes
   every output phase (`strides[0] * strides[1]` of them) at the input
-  resolution, whose phases are interleaved (depth-to-space).
+  resolution, whose phases are interleaved (depth-to-space);
+- a stride-1 convolution is one matrix product (`matmul_conv2d_valid`).
 
 The layers below hold the same weights and config as `keras.layers.Conv2D`
 and `keras.layers.Conv2DTranspose` and compute the same function; only the
