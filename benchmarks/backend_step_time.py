@@ -31,7 +31,14 @@ Usage:
 python benchmarks/backend_step_time.py                 # ~8-10 minutes
 python benchmarks/backend_step_time.py --quick         # smoke, small nets
 python benchmarks/backend_step_time.py --steps 20 --rounds 5
+# the recipe of examples/mnist_dcgan.py; JAX before issue 17 beside it
+python benchmarks/backend_step_time.py --recipe example \
+    --backends tensorflow,jax,jax+resize+keras-conv
 ```
+
+`--backends` takes variants `backend[+option...]`: `+transpose`/`+resize`
+set the generator's upsampling (default: the backend's), `+keras-conv` makes
+`keras_gan.layers.MatmulConv2D*` run Keras' own convolution ops.
 """
 
 import argparse
@@ -50,17 +57,68 @@ import _common  # noqa: E402
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
+UPSAMPLINGS = ("transpose", "resize")
+VARIANT_OPTIONS = UPSAMPLINGS + ("keras-conv",)
+
+
+def parse_variant(variant):
+    """`"jax+resize+keras-conv"` -> `("jax", ["resize", "keras-conv"])`."""
+    backend, *options = variant.split("+")
+    unknown = [o for o in options if o not in VARIANT_OPTIONS]
+    if backend not in BACKENDS or unknown:
+        raise SystemExit(
+            f"Invalid value for argument `--backends`. Expected entries "
+            f"`backend[+option...]` with backend in {BACKENDS} and options in "
+            f"{VARIANT_OPTIONS}. Received: {variant}"
+        )
+    return backend, options
+
+
+def compile_recipe(gan, recipe):
+    """`gan.compile()` defaults, or the recipe of `examples/mnist_dcgan.py`."""
+    import keras
+
+    import keras_gan
+
+    if recipe == "defaults":
+        gan.compile()
+        return
+    # examples/mnist_dcgan.py RECIPE: relativistic loss, R1 0.1 + R2 0.1,
+    # Adam(5e-4, beta_1=0.5).
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
+        loss="relativistic",
+        penalty=[
+            keras_gan.penalties.R1Penalty(weight=0.1),
+            keras_gan.penalties.R2Penalty(weight=0.1),
+        ],
+    )
+
+
 def worker(args):
     start = time.perf_counter()
     import keras
 
     import keras_gan
 
-    assert keras.backend.backend() == args.backend, keras.backend.backend()
+    backend, options = parse_variant(args.backend)
+    assert keras.backend.backend() == backend, keras.backend.backend()
+    if "keras-conv" in options:
+        # Keras' own convolution ops on every backend (before issue 17).
+        keras_gan.layers.matmul_convolutions.REARRANGED_BACKENDS = ()
+    upsampling = next((o for o in options if o in UPSAMPLINGS), None)
     x, _ = _common.load_images()
-    generator, discriminator = _common.build_networks(0, args.base_filters)
+    keras.utils.set_random_seed(0)
+    generator = keras_gan.models.dcgan_generator(
+        _common.LATENT_DIM, _common.IMAGE_SHAPE,
+        base_filters=args.base_filters, upsampling=upsampling,
+    )
+    discriminator = keras_gan.models.dcgan_discriminator(
+        _common.IMAGE_SHAPE, base_filters=args.base_filters
+    )
     gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=0)
-    gan.compile()
+    compile_recipe(gan, args.recipe)
 
     def run(steps):
         gc.collect()  # not inside the timed block
@@ -82,11 +140,11 @@ def worker(args):
         blocks.append(seconds / args.steps * 1e3)
         cpu_blocks.append(cpu_seconds / args.steps * 1e3)
     versions = {"keras": keras.__version__}
-    if args.backend == "tensorflow":
+    if backend == "tensorflow":
         import tensorflow as tf
 
         versions["tensorflow"] = tf.__version__
-    elif args.backend == "jax":
+    elif backend == "jax":
         import jax
 
         versions["jax"] = jax.__version__
@@ -107,8 +165,8 @@ def worker(args):
 
 
 def run_worker(backend, args):
-    env = dict(os.environ, KERAS_BACKEND=backend)
-    if backend == "torch":
+    env = dict(os.environ, KERAS_BACKEND=parse_variant(backend)[0])
+    if backend.startswith("torch"):
         # With OpenMP's default (spinning) wait policy, 2-thread torch runs
         # 5-20x slower on an oversubscribed CPU (measured here at load ~8 on
         # 2 cores); `--torch-omp-active` keeps the default.
@@ -118,6 +176,7 @@ def run_worker(backend, args):
         sys.executable, os.path.abspath(__file__), "--worker",
         "--backend", backend, "--steps", str(args.steps),
         "--blocks", str(args.blocks), "--base-filters", str(args.base_filters),
+        "--recipe", args.recipe,
     ]
     proc = subprocess.run(command, env=env, capture_output=True, text=True)
     for line in proc.stdout.splitlines():
@@ -135,7 +194,20 @@ def main():
     parser.add_argument("--blocks", type=int, default=2,
                         help="timed fit() blocks per subprocess")
     parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
-    parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument(
+        "--backends", default=",".join(BACKENDS),
+        help="comma-separated variants `backend[+option...]`; options: "
+        "`transpose`/`resize` (generator upsampling, default: the "
+        "backend's), `keras-conv` (Keras' own convolution ops instead of "
+        "`keras_gan.layers.MatmulConv2D*`'s rearranged form), e.g. "
+        "`tensorflow,jax,jax+keras-conv`",
+    )
+    parser.add_argument(
+        "--recipe", choices=("defaults", "example"), default="defaults",
+        help="`defaults`: gan.compile() defaults (non-saturating + R1 1); "
+        "`example`: examples/mnist_dcgan.py's recipe (relativistic + R1 0.1 "
+        "+ R2 0.1, Adam 5e-4)",
+    )
     parser.add_argument("--torch-omp-active", action="store_true",
                         help="don't set OMP_WAIT_POLICY=PASSIVE for torch")
     parser.add_argument("--quick", action="store_true",
@@ -150,10 +222,12 @@ def main():
         args.steps, args.rounds, args.blocks, args.base_filters = 5, 1, 1, 8
 
     backends = args.backends.split(",")
+    for variant in backends:
+        parse_variant(variant)
     wall_start = time.perf_counter()
     print(
         f"# backend step time: MNIST DCGAN base_filters={args.base_filters}, "
-        f"batch {_common.BATCH_SIZE}, gan.compile() defaults, {args.rounds} "
+        f"batch {_common.BATCH_SIZE}, recipe {args.recipe}, {args.rounds} "
         f"rounds x {args.blocks} blocks x {args.steps} steps, "
         f"{os.cpu_count()} CPUs",
         flush=True,
@@ -190,6 +264,8 @@ def main():
     }
     tf_med = med.get("tensorflow")
     tf_cpu = cpu_med.get("tensorflow")
+    if "tensorflow" not in results:
+        results["tensorflow"] = []
     print()
     print("| backend | jit_compile (auto) | median ms/step | ratio to TF "
           "| median per-round ratio | per-round medians | CPU ms/step "

@@ -68,7 +68,7 @@ def test_dcgan_discriminator_one_logit_per_sample(image_shape):
     logits = _predict(discriminator, _images(image_shape))
     assert logits.shape == (BATCH, 1)
     assert len(np.unique(logits)) == BATCH
-    assert "Conv2D" in _layer_types(discriminator)
+    assert "MatmulConv2D" in _layer_types(discriminator)
 
 
 def test_mlp_generator_and_discriminator_shapes():
@@ -205,7 +205,7 @@ def test_spectral_norm_wraps_every_weight_layer(build, num_wrapped):
     assert "SpectralNormalization" not in plain
     wrapped = _layer_types(build(True))
     assert wrapped.count("SpectralNormalization") == num_wrapped
-    for bare in ("Conv2D", "Dense"):
+    for bare in ("Conv2D", "MatmulConv2D", "Dense"):
         assert bare not in wrapped
 
 

@@ -168,7 +168,7 @@ def test_generator_block_doubles_resolution(upsampling):
     y = _np(block(_random((2, 7, 7, 8)), training=True))
     assert y.shape == (2, 14, 14, 6)
     conv_type = type(block.conv_1).__name__
-    expected = "Conv2DTranspose" if upsampling == "transpose" else "Conv2D"
+    expected = "MatmulConv2DTranspose" if upsampling == "transpose" else "Conv2D"
     assert conv_type == expected
 
 

@@ -67,7 +67,7 @@ def test_upsampling_option_of_both_generator_builders(upsampling):
         LATENT_DIM, (16, 16, 1), base_filters=2, upsampling=upsampling
     )
     types = _layer_types(dcgan)
-    assert types.count("Conv2DTranspose") == (2 if upsampling == "transpose" else 0)
+    assert types.count("MatmulConv2DTranspose") == (2 if upsampling == "transpose" else 0)
     assert types.count("UpSampling2D") == (0 if upsampling == "transpose" else 2)
     assert dcgan.output_shape == (None, 16, 16, 1)
     resnet = keras_gan.models.resnet_generator(
@@ -82,7 +82,7 @@ def test_default_upsampling_follows_backend():
     expected = builders._DEFAULT_UPSAMPLING[keras.backend.backend()]
     assert keras_gan.models.default_upsampling() == expected
     generator = builders.dcgan_generator(LATENT_DIM, (8, 8, 1), base_filters=2)
-    has_transpose = "Conv2DTranspose" in _layer_types(generator)
+    has_transpose = "MatmulConv2DTranspose" in _layer_types(generator)
     assert has_transpose == (expected == "transpose")
 
 

@@ -10,4 +10,6 @@ from keras_gan.layers.minibatch_standard_deviation import (
 from keras_gan.layers.residual_blocks import DiscriminatorResidualBlock
 from keras_gan.layers.residual_blocks import GeneratorResidualBlock
 from keras_gan.layers.self_attention import SelfAttention
+from keras_gan.layers.matmul_convolutions import MatmulConv2D
+from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 from keras_gan.layers.spectral_normalization import SpectralNormalization

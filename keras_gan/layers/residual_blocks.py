@@ -7,6 +7,7 @@ from keras_gan.layers._spectral import spectrally_normalized
 from keras_gan.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
+from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 from keras_gan.utils import check_positive_int
 from keras_gan.utils import is_integer
 
@@ -36,9 +37,7 @@ class _ResidualBlock(keras.layers.Layer):
     """Shared construction of the convolutions of a residual block."""
 
     def _conv(self, filters, kernel_size, name, strides=1, transpose=False):
-        conv_class = (
-            keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
-        )
+        conv_class = MatmulConv2DTranspose if transpose else keras.layers.Conv2D
         return spectrally_normalized(
             conv_class(
                 filters,

@@ -22,6 +22,8 @@ import random
 import keras
 
 from keras_gan.layers._spectral import spectrally_normalized
+from keras_gan.layers.matmul_convolutions import MatmulConv2D
+from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
 
 _CONDITIONINGS = ("projection", "concat")
 # Size of the label embedding concatenated to the latent vector in
@@ -30,10 +32,12 @@ _GENERATOR_LABEL_EMBEDDING_DIM = 50
 _LEAKY_RELU_SLOPE = 0.2
 _DATA_FORMAT = "channels_last"
 _UPSAMPLINGS = ("transpose", "resize")
-# Measured by `benchmarks/upsampling.py` (README, "Upsampling").
+# Measured by `benchmarks/upsampling.py` and, for JAX with
+# `MatmulConv2DTranspose`, `benchmarks/backend_step_time.py` (README,
+# "Benchmarks").
 _DEFAULT_UPSAMPLING = {
     "tensorflow": "transpose",
-    "jax": "resize",
+    "jax": "transpose",
     "torch": "transpose",
 }
 
@@ -309,7 +313,7 @@ def dcgan_generator(
         h = _upsampling_convolution(h, filters, upsampling, f"upsample_{i}")
         h = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(h)
         h = keras.layers.ReLU(name=f"upsample_{i}_relu")(h)
-    h = keras.layers.Conv2D(
+    h = MatmulConv2D(
         channels,
         kernel_size=3,
         padding="same",
@@ -343,7 +347,7 @@ def resolve_upsampling(upsampling):
 def _upsampling_convolution(h, filters, upsampling, name):
     """Doubles height and width of `h` and maps it to `filters` channels."""
     if upsampling == "transpose":
-        return keras.layers.Conv2DTranspose(
+        return MatmulConv2DTranspose(
             filters,
             kernel_size=4,
             strides=2,
@@ -433,7 +437,7 @@ def dcgan_discriminator(
     )
     for i, filters in enumerate((base_filters, 2 * base_filters)):
         h = spectrally_normalized(
-            keras.layers.Conv2D(
+            MatmulConv2D(
                 filters,
                 kernel_size=4,
                 strides=2,
