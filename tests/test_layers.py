@@ -200,9 +200,10 @@ def test_discriminator_block_shapes(
 
 
 def test_discriminator_block_spectral_norm_bounds_singular_values():
+    keras.utils.set_random_seed(0)  # the power iteration's start vector
     block = layers.DiscriminatorResidualBlock(8, preactivation=False)
     x = _random((4, 8, 8, 3))
-    for _ in range(15):  # power iterations run in training calls
+    for _ in range(40):  # power iterations run in training calls
         block(x, training=True)
     for conv in (block.conv_1, block.conv_2, block.shortcut):
         assert isinstance(conv, keras.layers.SpectralNormalization)
