@@ -105,6 +105,28 @@ def build_gan(seed=0, r1=1.0, base_filters=BASE_FILTERS, **compile_kwargs):
     return gan
 
 
+def compile_recipe(gan, recipe):
+    """`gan.compile()` defaults (`"defaults"`), or the recipe of
+    `examples/mnist_dcgan.py` (`"example"`: relativistic loss, R1 0.1 + R2
+    0.1, Adam(5e-4, beta_1=0.5))."""
+    import keras
+
+    import keras_gan
+
+    if recipe == "defaults":
+        gan.compile()
+        return
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
+        loss="relativistic",
+        penalty=[
+            keras_gan.penalties.R1Penalty(weight=0.1),
+            keras_gan.penalties.R2Penalty(weight=0.1),
+        ],
+    )
+
+
 def rss_mb():
     """Current resident set size of this process in MiB."""
     try:

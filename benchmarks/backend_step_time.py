@@ -74,28 +74,6 @@ def parse_variant(variant):
     return backend, options
 
 
-def compile_recipe(gan, recipe):
-    """`gan.compile()` defaults, or the recipe of `examples/mnist_dcgan.py`."""
-    import keras
-
-    import keras_gan
-
-    if recipe == "defaults":
-        gan.compile()
-        return
-    # examples/mnist_dcgan.py RECIPE: relativistic loss, R1 0.1 + R2 0.1,
-    # Adam(5e-4, beta_1=0.5).
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        loss="relativistic",
-        penalty=[
-            keras_gan.penalties.R1Penalty(weight=0.1),
-            keras_gan.penalties.R2Penalty(weight=0.1),
-        ],
-    )
-
-
 def worker(args):
     start = time.perf_counter()
     import keras
@@ -118,7 +96,7 @@ def worker(args):
         _common.IMAGE_SHAPE, base_filters=args.base_filters
     )
     gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=0)
-    compile_recipe(gan, args.recipe)
+    _common.compile_recipe(gan, args.recipe)
 
     def run(steps):
         gc.collect()  # not inside the timed block

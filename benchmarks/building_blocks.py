@@ -66,27 +66,6 @@ VARIANTS = (
 )
 
 
-def compile_gan(gan, recipe):
-    """`gan.compile()` defaults, or the MNIST example's recipe."""
-    import keras
-
-    import keras_gan
-
-    if recipe == "defaults":
-        gan.compile()
-        return []
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        loss="relativistic",
-        penalty=[
-            keras_gan.penalties.R1Penalty(weight=0.1),
-            keras_gan.penalties.R2Penalty(weight=0.1),
-        ],
-    )
-    return [keras_gan.callbacks.GeneratorEMA(0.99)]
-
-
 def build_gan(variant, filters):
     import keras
 
@@ -127,9 +106,14 @@ def build_gan(variant, filters):
 
 
 def worker(args):
+    import keras_gan
+
     x, _ = _common.load_images()
     gan = build_gan(args.variant, args.base_filters)
-    callbacks = compile_gan(gan, args.recipe)
+    _common.compile_recipe(gan, args.recipe)
+    callbacks = []
+    if args.recipe == "example":
+        callbacks.append(keras_gan.callbacks.GeneratorEMA(0.99))
 
     def run(steps):
         gc.collect()
