@@ -80,7 +80,7 @@ import keras_gan  # noqa: E402
 ## The recipe
 
 The data is small (5,000 images) and the budget short: 20 epochs at batch
-size 64 are only 1,580 generator steps. The recipe was chosen by
+size 32 are 3,140 generator steps. The recipe was chosen by
 measurement: each candidate trained once for 20 epochs (seed 0) with the
 same `dcgan_generator`/`dcgan_discriminator` (`base_filters=64`, latent
 size 128), scored with FID on the features of one fixed digit classifier,
@@ -111,9 +111,10 @@ gap between the first and the last row (2x) is not. What matters:
 2. **A higher learning rate**, 5e-4 instead of DCGAN's 2e-4: with only
    1,580 steps, the default learns too slowly.
 3. **Sampling from an exponential moving average (EMA) of the generator**
-   (`GeneratorEMA(decay=0.99)`): the raw generator of this recipe
-   oscillates (its FID jumped from 24 to 46 between epochs 15 and 20) but
-   the average of its recent weights is stable and sharper. Use a decay
+   (`GeneratorEMA(decay=0.99)`, 0.995 since the second sweep below): the
+   raw generator of this recipe oscillates (its FID jumped from 24 to 46
+   between epochs 15 and 20) but the average of its recent weights is
+   stable and sharper. Use a decay
    closer to 1 (0.999) for runs of tens of thousands of steps.
 
 The same comparison with this script's own evaluation (its classifier
@@ -134,8 +135,36 @@ the digit "1" is under-produced (5% of samples instead of 10%) and some
 strokes are broken. Its FID was still falling at epoch 20 (see
 `losses.png`), so more epochs are likely to help.
 
+A second sweep (this version) started from that default and changed one
+thing at a time, 20 epochs, seed 0, EMA FID of 5,000 generated images
+against the 5,000 real ones on another fixed digit classifier (99.2 %
+accuracy on the data; real-vs-real floor 3.3 for 2,500 vs 2,500; judges
+differ: the old default scores 20.4 on one trained with another seed, 28.2
+on this one, so compare within the table only):
+
+| change from the first sweep's default          | FID, epochs 5/10/15/20 | raw | s   |
+| ---------------------------------------------- | ---------------------- | --- | --- |
+| none (batch 64, EMA 0.99)                      | 142 / 62 / 39 / 28.2   | 35  | 818 |
+| `upsampling="resize"`                          | 120 / 45 / 32 / 26.9   | 42  | 1170 |
+| batch 32, EMA 0.995 (**new default**)          | 89 / 32 / 25 / 21.8    | 66  | 1644 |
+| batch 32, EMA 0.99, resize                     | 51 / 29 / 24 / 21.0    | 41  | 1230 |
+| batch 32, EMA 0.999 ramped up over 1,500 steps | 129 / 31 / 34 / 29.9   | 66  | 1569 |
+
+(Seconds of wall time on the shared, loaded 2-core machine, 3-4 runs at
+once: compare them only roughly; alone, a batch-32 run took 800 s and a
+batch-64 run 820 s.) On a third judge, batch 32 with EMA 0.99 scored 18.0
+against the old default's 20.4; Adam's betas (0, 0.99) 22.8, and decaying
+both learning rates linearly to 0 (`--lr-decay linear`) 37.4 on a fourth:
+the generator stops improving before the end. Halving the batch doubles
+the steps per epoch at about the same wall time per epoch, the largest
+gain found (1.3x); `"resize"` upsampling gives sharper strokes early but
+costs 1.5x the time on TensorFlow for a gain within noise at 20 epochs.
+The goal of an FID half the old default's was not reached by any change
+tried here.
+
 The knobs are flags (`--loss`, `--r1`, `--r2`, `--ema-decay`,
-`--learning-rate`, `--base-filters`, `--spectral-norm`) so you can try your
+`--learning-rate`, `--beta-1`, `--beta-2`, `--lr-decay`, `--base-filters`,
+`--upsampling`, `--spectral-norm`, `--batch-size`) so you can try your
 own.
 """
 
@@ -146,11 +175,13 @@ RECIPE = {
     "r1": 0.1,
     "r2": 0.1,
     "spectral_norm": False,
+    "upsampling": None,
     "learning_rate": 5e-4,
     "beta_1": 0.5,
     "beta_2": 0.999,
     "lr_decay": "none",
-    "ema_decay": 0.99,
+    "ema_decay": 0.995,
+    "batch_size": 32,
 }
 
 """
@@ -230,7 +261,10 @@ upsamples it twice with transposed convolutions (batch norm, ReLU) to
 
 def build_gan(image_shape, recipe, seed=0, total_steps=None):
     generator = keras_gan.models.dcgan_generator(
-        recipe["latent_dim"], image_shape, base_filters=recipe["base_filters"]
+        recipe["latent_dim"],
+        image_shape,
+        base_filters=recipe["base_filters"],
+        upsampling=recipe["upsampling"],
     )
     discriminator = keras_gan.models.dcgan_discriminator(
         image_shape,
@@ -383,7 +417,9 @@ def parse_args(argv=None):
         help="Side of --images after resizing; a multiple of 4.",
     )
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument(
+        "--batch-size", type=int, default=RECIPE["batch_size"]
+    )
     parser.add_argument("--steps-per-epoch", type=int, default=None)
     parser.add_argument("--out", default=os.path.join("out", "mnist_dcgan"))
     parser.add_argument("--seed", type=int, default=0)
@@ -422,6 +458,12 @@ def parse_args(argv=None):
         default=RECIPE["spectral_norm"],
     )
     recipe.add_argument(
+        "--upsampling",
+        choices=["transpose", "resize"],
+        default=RECIPE["upsampling"],
+        help="The generator's upsampling; defaults to the backend's faster.",
+    )
+    recipe.add_argument(
         "--learning-rate", type=float, default=RECIPE["learning_rate"]
     )
     recipe.add_argument("--beta-1", type=float, default=RECIPE["beta_1"])
@@ -445,11 +487,13 @@ def main(argv=None):
         "r1": args.r1,
         "r2": args.r2,
         "spectral_norm": args.spectral_norm,
+        "upsampling": args.upsampling,
         "learning_rate": args.learning_rate,
         "beta_1": args.beta_1,
         "beta_2": args.beta_2,
         "lr_decay": args.lr_decay,
         "ema_decay": args.ema_decay,
+        "batch_size": args.batch_size,
     }
     os.makedirs(args.out, exist_ok=True)
     keras.utils.set_random_seed(args.seed)
