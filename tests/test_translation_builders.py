@@ -77,3 +77,22 @@ def test_bad_arguments_are_refused():
         builders.patchgan_discriminator((8, 8, 1), source_shape=(8, 8, 1))
     with pytest.raises(ValueError, match="`conditional`"):
         builders.patchgan_discriminator((8, 8, 1), conditional="yes")
+
+
+@pytest.mark.parametrize("builder", ["unet_generator", "resnet_translation_generator"])
+def test_translation_generators_take_upsampling(builder):
+    build = getattr(keras_gan.models, builder)
+    kwargs = {"filters": 4}
+    if builder == "resnet_translation_generator":
+        kwargs["num_residual_blocks"] = 1
+    transposed = build((16, 16, 1), upsampling="transpose", **kwargs)
+    resized = build((16, 16, 1), upsampling="resize", **kwargs)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 1)).astype("float32")
+    for model, expected in ((transposed, True), (resized, False)):
+        kinds = {type(layer).__name__ for layer in model.layers}
+        assert ("MatmulConv2DTranspose" in kinds) == expected
+        assert ("UpSampling2D" in kinds) == (not expected)
+        y = keras.ops.convert_to_numpy(model(x))
+        assert y.shape == (2, 16, 16, 1) and np.abs(y).max() <= 1.0
+    with pytest.raises(ValueError, match="`upsampling`.*upsampling='bicubic'"):
+        build((16, 16, 1), upsampling="bicubic", **kwargs)

@@ -344,15 +344,19 @@ def resolve_upsampling(upsampling):
     return upsampling
 
 
-def _upsampling_convolution(h, filters, upsampling, name):
-    """Doubles height and width of `h` and maps it to `filters` channels."""
+def _upsampling_convolution(
+    h, filters, upsampling, name, kernel_size=4, use_bias=False
+):
+    """Doubles height and width of `h` and maps it to `filters` channels:
+    a stride-2 `kernel_size` transposed convolution (`"transpose"`), or a
+    nearest-neighbour resize and a 3x3 convolution (`"resize"`)."""
     if upsampling == "transpose":
         return MatmulConv2DTranspose(
             filters,
-            kernel_size=4,
+            kernel_size=kernel_size,
             strides=2,
             padding="same",
-            use_bias=False,
+            use_bias=use_bias,
             data_format=_DATA_FORMAT,
             name=name,
         )(h)
@@ -363,7 +367,7 @@ def _upsampling_convolution(h, filters, upsampling, name):
         filters,
         kernel_size=3,
         padding="same",
-        use_bias=False,
+        use_bias=use_bias,
         data_format=_DATA_FORMAT,
         name=name,
     )(h)

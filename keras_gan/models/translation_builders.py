@@ -16,7 +16,9 @@ zero `"same"` padding (Keras has no reflection-padding layer).
 
 import keras
 
+from keras_gan.models.builders import _upsampling_convolution
 from keras_gan.models.builders import _validate_positive_int
+from keras_gan.models.builders import resolve_upsampling
 
 _LEAKY_RELU_SLOPE = 0.2
 _MAX_FILTER_MULTIPLIER = 8
@@ -77,6 +79,7 @@ def unet_generator(
     num_downsamples=None,
     dropout=0.5,
     name="unet_generator",
+    upsampling=None,
 ):
     """The U-Net generator of Pix2Pix (Isola et al. 2017).
 
@@ -99,6 +102,10 @@ def unet_generator(
         dropout: Dropout rate of the three innermost decoder stages, the
             noise of Pix2Pix. Defaults to `0.5`.
         name: Model name. Defaults to `"unet_generator"`.
+        upsampling: `"transpose"` (stride-2 transposed convolutions, the
+            paper's) or `"resize"` (nearest-neighbour resize then a 3x3
+            convolution: no checkerboard artifacts). Defaults to `None`:
+            the backend's default, `keras_gan.models.default_upsampling()`.
 
     Returns:
         A `keras.Model` mapping `(batch, *image_shape)` to
@@ -117,6 +124,7 @@ def unet_generator(
     if num_downsamples is None:
         num_downsamples = max(1, _max_downsamples(image_shape))
     _check_downsamples(image_shape, num_downsamples)
+    upsampling = resolve_upsampling(upsampling)
     if isinstance(dropout, bool) or not 0.0 <= float(dropout) < 1.0:
         raise ValueError(
             "Invalid value for argument `dropout`. Expected a float in "
@@ -138,17 +146,17 @@ def unet_generator(
         h = keras.layers.LeakyReLU(_LEAKY_RELU_SLOPE, name=f"down{stage}_act")(h)
         skips.append(h)
     for stage in reversed(range(num_downsamples - 1)):
-        h = keras.layers.Conv2DTranspose(
-            stage_filters(stage), 4, strides=2, padding="same", name=f"up{stage}_conv"
-        )(h)
+        h = _upsampling_convolution(
+            h, stage_filters(stage), upsampling, f"up{stage}_conv", use_bias=True
+        )
         h = _instance_norm(f"up{stage}_norm")(h)
         h = keras.layers.ReLU(name=f"up{stage}_act")(h)
         if dropout > 0 and stage >= num_downsamples - 4:
             h = keras.layers.Dropout(dropout, name=f"up{stage}_dropout")(h)
         h = keras.layers.Concatenate(name=f"up{stage}_skip")([h, skips[stage]])
-    h = keras.layers.Conv2DTranspose(
-        output_channels, 4, strides=2, padding="same", name="output_conv"
-    )(h)
+    h = _upsampling_convolution(
+        h, output_channels, upsampling, "output_conv", use_bias=True
+    )
     outputs = keras.layers.Activation("tanh", dtype="float32", name="output")(h)
     return keras.Model(inputs, outputs, name=name)
 
@@ -160,6 +168,7 @@ def resnet_translation_generator(
     filters=64,
     num_downsamples=2,
     name="resnet_translation_generator",
+    upsampling=None,
 ):
     """The residual generator of CycleGAN (Zhu et al. 2017).
 
@@ -181,6 +190,10 @@ def resnet_translation_generator(
         num_downsamples: Downsampling (and upsampling) stages. Defaults
             to `2`.
         name: Model name. Defaults to `"resnet_translation_generator"`.
+        upsampling: `"transpose"` (stride-2 transposed convolutions, the
+            paper's) or `"resize"` (nearest-neighbour resize then a 3x3
+            convolution: no checkerboard artifacts). Defaults to `None`:
+            the backend's default, `keras_gan.models.default_upsampling()`.
 
     Returns:
         A `keras.Model` mapping `(batch, *image_shape)` to
@@ -206,6 +219,7 @@ def resnet_translation_generator(
             f"integer >= 0. Received: num_residual_blocks={num_residual_blocks!r}"
         )
     _check_downsamples(image_shape, num_downsamples)
+    upsampling = resolve_upsampling(upsampling)
 
     def conv_norm_relu(h, conv, name):
         h = conv(h)
@@ -233,10 +247,11 @@ def resnet_translation_generator(
         h = keras.layers.Add(name=f"{name}_add")([h, r])
     for stage in range(num_downsamples):
         width //= 2
-        conv = keras.layers.Conv2DTranspose(
-            width, 3, strides=2, padding="same", name=f"up{stage}_conv"
+        h = _upsampling_convolution(
+            h, width, upsampling, f"up{stage}_conv", kernel_size=3, use_bias=True
         )
-        h = conv_norm_relu(h, conv, f"up{stage}")
+        h = _instance_norm(f"up{stage}_norm")(h)
+        h = keras.layers.ReLU(name=f"up{stage}_act")(h)
     outputs = _output_layer(output_channels, 7, "output")(h)
     return keras.Model(inputs, outputs, name=name)
 
