@@ -105,6 +105,20 @@ def build_gan(seed=0, r1=1.0, base_filters=BASE_FILTERS, **compile_kwargs):
     return gan
 
 
+def run_worker(command, env):
+    """Runs a worker subprocess; returns the JSON of its `RESULT ` line, or
+    `{"error": ...}` with the end of its output."""
+    import json
+    import subprocess
+
+    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+    return {"error": " / ".join(tail)[-400:]}
+
+
 def compile_recipe(gan, recipe):
     """`gan.compile()` defaults (`"defaults"`), or the recipe of
     `examples/mnist_dcgan.py` (`"example"`: relativistic loss, R1 0.1 + R2

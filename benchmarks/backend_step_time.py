@@ -45,7 +45,6 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -156,12 +155,10 @@ def run_worker(backend, args):
         "--blocks", str(args.blocks), "--base-filters", str(args.base_filters),
         "--recipe", args.recipe,
     ]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-    return {"backend": backend, "error": " / ".join(tail)[-400:]}
+    result = _common.run_worker(command, env)
+    if "error" in result:
+        result["backend"] = backend
+    return result
 
 
 def main():

@@ -45,7 +45,6 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -191,12 +190,7 @@ def run_worker(variant, args):
         "--fid-steps", str(args.fid_steps), "--judge", str(args.judge),
         "--fid-samples", str(args.fid_samples), "--recipe", args.recipe,
     ]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-    return {"error": " / ".join(tail)[-300:]}
+    return _common.run_worker(command, env)
 
 
 def main():

@@ -26,7 +26,6 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -113,12 +112,7 @@ def run_worker(backend, upsampling, args):
         "--arch", args.arch, "--steps", str(args.steps),
         "--blocks", str(args.blocks), "--base-filters", str(args.base_filters),
     ]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-    return {"error": " / ".join(tail)[-300:]}
+    return _common.run_worker(command, env)
 
 
 def main():
