@@ -145,8 +145,8 @@ def run_worker(backend, args):
     env = dict(os.environ, KERAS_BACKEND=parse_variant(backend)[0])
     if backend.startswith("torch"):
         # With OpenMP's default (spinning) wait policy, 2-thread torch runs
-        # 5-20x slower on an oversubscribed CPU (measured here at load ~8 on
-        # 2 cores); `--torch-omp-active` keeps the default.
+        # many times slower on an oversubscribed CPU (measured results:
+        # docs/benchmarks.md); `--torch-omp-active` keeps the default.
         if not args.torch_omp_active:
             env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     command = [

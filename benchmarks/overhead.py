@@ -329,8 +329,8 @@ def start_torch_worker(base_filters, threads):
         return None, repr(error)
     env = dict(os.environ, KERAS_BACKEND="torch", OMP_NUM_THREADS=str(threads))
     # Without a passive wait policy OpenMP's spinning barriers make 2-thread
-    # torch 3-5x slower than 1 thread on an oversubscribed CPU (measured
-    # here at load ~10 on 2 cores).
+    # torch several times slower on an oversubscribed CPU.
+    # Measured results: docs/benchmarks.md
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     process = subprocess.Popen(
         [sys.executable, os.path.abspath(__file__), "--torch-worker",

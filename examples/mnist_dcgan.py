@@ -2,7 +2,7 @@
 Title: DCGAN on MNIST digits, offline, with FID
 Author: keras_gan contributors
 Date created: 2026/11/23
-Last modified: 2026/11/23
+Last modified: 2026/12/04
 Description: Train a tuned DCGAN on handwritten digits with `fit()` and
     measure it with FID/KID on offline classifier features.
 Accelerator: None needed (about 15 minutes on a 2-core CPU; GPU optional)
@@ -80,92 +80,36 @@ import keras_gan  # noqa: E402
 ## The recipe
 
 The data is small (5,000 images) and the budget short: 20 epochs at batch
-size 32 are 3,140 generator steps. The recipe was chosen by
-measurement: each candidate trained once for 20 epochs (seed 0) with the
-same `dcgan_generator`/`dcgan_discriminator` (`base_filters=64`, latent
-size 128), scored with FID on the features of one fixed digit classifier,
-5,000 generated images against the 5,000 real ones (real-vs-real floor on
-those features, one half of the data against the other: 1.1). "EMA" is the FID of the averaged generator,
-"raw" that of the generator itself.
-
-| recipe (Adam, beta_1=0.5)                                  | raw  | EMA  |
-| ---------------------------------------------------------- | ---- | ---- |
-| keras.io-style DCGAN: non-saturating loss, no penalty, 2e-4 | 30.6 |  -   |
-| non-saturating + R1 (gamma 1), 2e-4                        | 33.1 | 27.3 |
-| hinge + spectral norm, 4e-4 (after 15 epochs)               | 53.0 | 56.5 |
-| non-saturating + R1 (gamma 0.1), 5e-4                      | 26.1 | 20.0 |
-| same, learning rate 1e-3                                   | 24.9 | 23.0 |
-| same as 5e-4, with dropout 0.3 in the discriminator        | 24.1 | 23.3 |
-| **relativistic + R1 + R2 (gamma 0.1), 5e-4 (default)**     | 46.3 | 15.1 |
-
-(EMA decay 0.98-0.99; 0.999 was far worse at this length, e.g. 80 vs 27
-for the second row: the average still remembers the first, poor,
-generators.) Differences of a few points are within run-to-run noise; the
-gap between the first and the last row (2x) is not. What matters:
+size 32 are 3,140 generator steps. The recipe was chosen by measurement:
+each candidate trained for 20 epochs (seed 0) with the same
+`dcgan_generator`/`dcgan_discriminator` (`base_filters=64`, latent size
+128) and was scored with FID on the features of one fixed digit
+classifier, next to the real-vs-real floor on those features. What
+matters:
 
 1. **The relativistic pairing loss with R1 and R2 penalties** (the R3GAN
    objective, Huang et al., 2024): the discriminator judges whether a real
    image is more realistic than a generated one, and the zero-centred
    gradient penalties on real (R1) and generated (R2) images keep the game
    stable even at a high learning rate.
-2. **A higher learning rate**, 5e-4 instead of DCGAN's 2e-4: with only
-   1,580 steps, the default learns too slowly.
+2. **A higher learning rate**, 5e-4 instead of DCGAN's 2e-4: with only a
+   few thousand steps, the default learns too slowly.
 3. **Sampling from an exponential moving average (EMA) of the generator**
-   (`GeneratorEMA(decay=0.99)`, 0.995 since the second sweep below): the
-   raw generator of this recipe oscillates (its FID jumped from 24 to 46
-   between epochs 15 and 20) but the average of its recent weights is
-   stable and sharper. Use a decay
-   closer to 1 (0.999) for runs of tens of thousands of steps.
-
-The same comparison with this script's own evaluation (its classifier
-features, 2,500 generated against 2,500 real images), 20 epochs, seed 0:
-
-| run                                               | FID  | KID  |
-| ------------------------------------------------- | ---- | ---- |
-| plain DCGAN (flags below)                         | 32.0 | 19.4 |
-| default recipe                                    | 19.3 |  7.2 |
-| real-vs-real floor (2,500 vs 2,500 real images)   |  2.1 | -0.2 |
-
-(plain DCGAN: `--loss non_saturating --r1 0 --r2 0 --ema-decay 0
---learning-rate 2e-4`.)
-
-The tuned recipe is clearly better (FID 1.7x and KID 2.7x lower), but
-not an order of magnitude, and still far from the floor after 1,580 steps:
-the digit "1" is under-produced (5% of samples instead of 10%) and some
-strokes are broken. Its FID was still falling at epoch 20 (see
-`losses.png`), so more epochs are likely to help.
-
-A second sweep (this version) started from that default and changed one
-thing at a time, 20 epochs, seed 0, EMA FID of 5,000 generated images
-against the 5,000 real ones on another fixed digit classifier (99.2 %
-accuracy on the data; real-vs-real floor 3.3 for 2,500 vs 2,500; judges
-differ: the old default scores 20.4 on one trained with another seed, 28.2
-on this one, so compare within the table only):
-
-| change from the first sweep's default          | FID, epochs 5/10/15/20 | raw | s   |
-| ---------------------------------------------- | ---------------------- | --- | --- |
-| none (batch 64, EMA 0.99)                      | 142 / 62 / 39 / 28.2   | 35  | 818 |
-| `upsampling="resize"`                          | 120 / 45 / 32 / 26.9   | 42  | 1170 |
-| batch 32, EMA 0.995 (**new default**)          | 89 / 32 / 25 / 21.8    | 66  | 1644 |
-| batch 32, EMA 0.99, resize                     | 51 / 29 / 24 / 21.0    | 41  | 1230 |
-| batch 32, EMA 0.999 ramped up over 1,500 steps | 129 / 31 / 34 / 29.9   | 66  | 1569 |
-
-(Seconds of wall time on the shared, loaded 2-core machine, 3-4 runs at
-once: compare them only roughly; alone, a batch-32 run took 800 s and a
-batch-64 run 820 s.) On a third judge, batch 32 with EMA 0.99 scored 18.0
-against the old default's 20.4; Adam's betas (0, 0.99) 22.8, and decaying
-both learning rates linearly to 0 (`--lr-decay linear`) 37.4 on a fourth:
-the generator stops improving before the end. Halving the batch doubles
-the steps per epoch at about the same wall time per epoch, the largest
-gain found (1.3x); `"resize"` upsampling gives sharper strokes early but
-costs 1.5x the time on TensorFlow for a gain within noise at 20 epochs.
-The goal of an FID half the old default's was not reached by any change
-tried here.
+   (`GeneratorEMA(decay=0.995)`): the raw generator of this recipe
+   oscillates, but the average of its recent weights is stable and
+   sharper. Use a decay closer to 1 (0.999) for runs of tens of thousands
+   of steps; at this length 0.999 still remembers the first, poor,
+   generators.
+4. **Batch size 32**: it doubles the steps per epoch at about the same
+   wall time per epoch.
 
 The knobs are flags (`--loss`, `--r1`, `--r2`, `--ema-decay`,
 `--learning-rate`, `--beta-1`, `--beta-2`, `--lr-decay`, `--base-filters`,
 `--upsampling`, `--spectral-norm`, `--batch-size`) so you can try your
-own.
+own; `benchmarks/mnist_recipe.py` compares variants side by side on one
+saved judge.
+
+Measured results: docs/benchmarks.md
 """
 
 RECIPE = {

@@ -2,7 +2,7 @@
 Title: A GAN that writes surnames
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/02
+Last modified: 2026/12/04
 Description: A character-level GAN (WGAN-GP's 1-D residual networks) on the
     US Census surnames, compared with a character n-gram model.
 Accelerator: CPU is fine (small networks); a GPU makes longer runs cheap.
@@ -38,20 +38,7 @@ python examples/text_names.py --out out/text_names              # 3 epochs
 python examples/text_names.py --epochs 12 --out out/text_names
 ```
 
-## Results (one run each, seed 0, 2 loaded CPU cores)
-
-On 8,855 texts against the held-out names (4-gram JSD floor: 0.322):
-
-| | JSD 2 | JSD 4 | novelty | validity | diversity | length dist. |
-|---|---|---|---|---|---|---|
-| GAN, 3 epochs (230 s) | 0.250 | 0.753 | 0.972 | 0.032 | 0.967 | 0.042 |
-| GAN, 12 epochs (627 s) | 0.067 | 0.555 | 0.947 | 0.058 | 0.989 | 0.031 |
-| 4-gram baseline | 0.005 | 0.334 | 0.765 | 0.258 | 0.903 | 0.329 |
-
-After 12 epochs the 4-gram JSD is within 2x of the floor (1.7x) and 95 %
-of the names are new. The GAN beats the n-gram model on novelty,
-diversity and lengths and loses on n-gram statistics and validity.
-Samples: DACPAR, PLEPKI, HANAH, CALLEN, ZILEHOM, WRINNEEN, POLDEREY, PIRI.
+Measured results: docs/benchmarks.md
 
 ## Setup
 """

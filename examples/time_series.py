@@ -2,7 +2,7 @@
 Title: A GAN for time series: noisy sine waves
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/02
+Last modified: 2026/12/04
 Description: The sequence builders of the text GAN with a linear output,
     trained on sine waves of random frequency and phase.
 Accelerator: CPU is fine (about a minute).
@@ -30,10 +30,7 @@ next to the same distances between two independent real sets (the floor):
 python examples/time_series.py --epochs 10 --out out/time_series
 ```
 
-Measured (seed 0, 33 s on 2 loaded CPU cores): spectrum distance 0.157
-(untrained 0.697, floor 0.015), autocorrelation distance 0.066 (untrained
-0.206, floor 0.009). 30 epochs gave 0.200 / 0.099: longer is not better
-here.
+Measured results: docs/benchmarks.md
 
 ## Setup
 """

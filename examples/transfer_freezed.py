@@ -2,11 +2,11 @@
 Title: Transfer from a trained GAN with a frozen discriminator (FreezeD)
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/02
+Last modified: 2026/12/04
 Description: Fine-tune a DCGAN trained on digits 0-4 to 100 images of
     digits 5-9 with its first discriminator layers frozen, against
     fine-tuning everything and training from scratch.
-Accelerator: None needed (see the README for timings on a 2-core CPU)
+Accelerator: None needed (see docs/benchmarks.md for timings on a 2-core CPU)
 """
 
 """
