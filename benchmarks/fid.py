@@ -57,7 +57,7 @@ def peak_memory_mb():
 
 def run_keras(args):
     from keras_gan.metrics import FIDInceptionV3
-    from keras_gan.metrics import reporting
+    from keras_gan.metrics import reportable as reporting
 
     start = time.perf_counter()
     extractor = FIDInceptionV3(weights=args.weights)

@@ -45,7 +45,7 @@ def main():
     import keras
 
     import keras_gan
-    from keras_gan.models import builders
+    from keras_gan.layers import upsampling as builders
 
     if args.keras_conv:
         keras_gan.layers.matmul_convolutions.REARRANGED_BACKENDS = ()

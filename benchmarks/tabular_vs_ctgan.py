@@ -20,7 +20,7 @@ Datasets, both bundled with statsmodels (no download):
 Each framework runs on `--threads` CPU threads (1 by default). Reported
 per synthesizer: fit time (transformer fit, network build and
 training), time to sample as many rows as the training set, column shapes
-and pair trends (mean scores of `keras_gan.tabular.evaluation`), and the
+and pair trends (mean scores of `keras_gan.tabular.metrics`), and the
 macro F1 on the held-out rows of a logistic regression trained on
 synthetic rows (and, for reference, on the real training rows).
 

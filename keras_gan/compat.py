@@ -94,3 +94,17 @@ def optimizer_built_variables(optimizer):
     if not optimizer.built:
         return None
     return list(optimizer._trainable_variables)
+
+
+def set_minimized(metric):
+    """Marks `metric` as a value to minimize.
+
+    `ModelCheckpoint` and `EarlyStopping` with `mode="auto"` read the
+    private `_direction` of the metrics they monitor.
+    """
+    metric._direction = "down"
+
+
+def model_loss_tracker(model):
+    """Keras' own `loss` tracker of a model (a GAN logs its own `loss`)."""
+    return getattr(model, "_loss_tracker", None)

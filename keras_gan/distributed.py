@@ -16,7 +16,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gan import utils
+from keras_gan import validation
 
 
 def process_index():
@@ -89,8 +89,8 @@ def per_process_batch_size(global_batch_size, count=None):
     ```
     """
     count = process_count() if count is None else count
-    utils.check_positive_int("count", count)
-    utils.check_positive_int("global_batch_size", global_batch_size)
+    validation.check_positive_int("count", count)
+    validation.check_positive_int("global_batch_size", global_batch_size)
     if global_batch_size % count:
         raise ValueError(
             "Invalid value for argument `global_batch_size`. Expected a "
@@ -137,14 +137,14 @@ def shard(data, index=None, count=None, batch_size=None):
     """
     index = process_index() if index is None else index
     count = process_count() if count is None else count
-    utils.check_positive_int("count", count)
-    if not utils.is_integer(index) or not 0 <= index < count:
+    validation.check_positive_int("count", count)
+    if not validation.is_integer(index) or not 0 <= index < count:
         raise ValueError(
             "Invalid value for argument `index`. Expected an integer in "
             f"[0, {count}). Received: index={index!r}"
         )
     if batch_size is not None:
-        utils.check_positive_int("batch_size", batch_size)
+        validation.check_positive_int("batch_size", batch_size)
     arrays = keras.tree.flatten(data)
     rows = {len(array) for array in arrays}
     if len(rows) != 1:

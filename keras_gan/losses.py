@@ -15,7 +15,7 @@ formulas use `softplus`, which is finite for logits of any size:
 import keras
 from keras import ops
 
-from keras_gan.utils import ConfigMixin
+from keras_gan.serialization import ConfigMixin
 
 _PACKAGE = "keras_gan"
 

@@ -22,8 +22,8 @@ import numpy as np
 from keras import ops
 
 from keras_gan import backend
-from keras_gan.utils import ConfigMixin
-from keras_gan.utils import draw_for_global_batch
+from keras_gan.serialization import ConfigMixin
+from keras_gan.random_state import draw_for_global_batch
 
 _PACKAGE = "keras_gan"
 

@@ -120,3 +120,19 @@ def assert_weights_equal(a, b, atol=0.0):
 @pytest.fixture
 def tmp_keras_path(tmp_path):
     return str(tmp_path / "gan.keras")
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = os.path.join(ROOT, "tests", "scripts")
+DATA = os.path.join(ROOT, "tests", "data")
+
+
+def save_and_reload(model, path):
+    """Saves `model` to the `.keras` file `path`, loads it back with
+    `safe_mode=True` and checks that the reloaded model is of the same
+    class with the same weights; returns it."""
+    model.save(path)
+    loaded = keras.models.load_model(path, safe_mode=True)
+    assert type(loaded) is type(model)
+    assert_weights_equal(weights_of(model), weights_of(loaded))
+    return loaded

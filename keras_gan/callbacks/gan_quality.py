@@ -7,7 +7,7 @@ from keras_gan.metrics import density_coverage
 from keras_gan.metrics import frechet_distance
 from keras_gan.metrics import kernel_distance
 from keras_gan.metrics import precision_recall
-from keras_gan.utils import check_positive_int
+from keras_gan.validation import check_positive_int
 
 AVAILABLE_METRICS = ("fid", "kid", "precision", "recall", "density", "coverage")
 

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 
 from keras_gan import sampling
-from keras_gan.callbacks.sample_grid import make_image_grid
-from keras_gan.callbacks.sample_grid import write_png
-from keras_gan.utils import check_positive_int
+from keras_gan.images import make_image_grid
+from keras_gan.images import write_png
+from keras_gan.validation import check_positive_int
 
 INTERPOLATIONS = {"slerp": sampling.slerp, "lerp": sampling.lerp}
 

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan.utils import is_integer
+from keras_gan.validation import is_integer
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")

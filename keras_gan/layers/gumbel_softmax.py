@@ -3,14 +3,14 @@
 import keras
 from keras import ops
 
-from keras_gan import utils
+from keras_gan import random_state
 
 # Keeps -log(-log(u)) finite.
 _UNIFORM_EPSILON = 1e-7
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class GumbelSoftmax(utils.SavesSeedState, keras.layers.Layer):
+class GumbelSoftmax(random_state.SavesSeedState, keras.layers.Layer):
     """Relaxed one-hot samples from logits, with an annealable temperature.
 
     In training, `softmax((logits + g) / temperature)` with Gumbel noise
@@ -71,7 +71,7 @@ class GumbelSoftmax(utils.SavesSeedState, keras.layers.Layer):
         if not training:
             return ops.softmax(logits, axis=-1)
         feature_shape = tuple(logits.shape[1:])
-        uniform = utils.draw_for_global_batch(
+        uniform = random_state.draw_for_global_batch(
             lambda rows: keras.random.uniform(
                 (rows,) + feature_shape,
                 minval=_UNIFORM_EPSILON,

@@ -2,10 +2,8 @@
 
 XLA's CPU code is slow at the backward pass of a strided `Conv2DTranspose`,
 the double backward of a strided `Conv2D` (gradient penalties) and
-convolutions to a single filter (measured by `benchmarks/jax_step_pieces.py`
-for the MNIST DCGAN: 3.1 s of CPU for the generator's forward + backward
-pass, 79 ms for its forward pass; 207 ms for the R1 double backward against
-21 ms for the discriminator's plain gradient). The same math written with
+convolutions to a single filter (`benchmarks/jax_step_pieces.py` measures
+the pieces; figures in docs/benchmarks.md). The same math written with
 matrix products, slices and reshapes is fast there:
 
 - a strided convolution is a stride-1 convolution of the space-to-depth
@@ -25,7 +23,7 @@ import numpy as np
 from keras import ops
 
 # Backends whose convolutions use the rearranged form; measured with
-# `benchmarks/backend_step_time.py --recipe example` (see the README).
+# `benchmarks/backend_step_time.py --recipe example` (docs/benchmarks.md).
 REARRANGED_BACKENDS = ("jax",)
 
 
@@ -43,7 +41,7 @@ def matmul_conv2d_valid(inputs, kernel):
     last layer) the input is multiplied by every tap at once and the shifted
     products are summed. Either way the forward pass and every gradient are
     matrix products, slices and pads (XLA's CPU gradients of the second form
-    were 2-10x slower for larger products, `benchmarks/jax_step_pieces.py`).
+    are slower for larger products, `benchmarks/jax_step_pieces.py`).
     """
     kh, kw, channels, filters = kernel.shape
     _, height, width, _ = inputs.shape

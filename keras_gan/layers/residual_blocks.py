@@ -3,35 +3,14 @@
 import keras
 from keras import ops
 
-from keras_gan.layers._spectral import spectrally_normalized
+from keras_gan.layers.spectral_normalization import spectrally_normalized
 from keras_gan.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
 from keras_gan.layers.matmul_convolutions import MatmulConv2DTranspose
-from keras_gan.utils import check_positive_int
-from keras_gan.utils import is_integer
-
-UPSAMPLINGS = ("transpose", "resize")
-
-
-def check_upsampling(upsampling):
-    """Raises a Keras-style error unless `upsampling` is a known mode."""
-    if upsampling not in UPSAMPLINGS:
-        raise ValueError(
-            "Invalid value for argument `upsampling`. Expected one of "
-            f"{list(UPSAMPLINGS)}. Received: upsampling={upsampling!r}"
-        )
-
-
-def _check_num_classes(num_classes):
-    if num_classes is not None and (
-        not is_integer(num_classes) or num_classes < 2
-    ):
-        raise ValueError(
-            "Invalid value for argument `num_classes`. Expected `None` or an "
-            f"integer >= 2. Received: num_classes={num_classes!r}"
-        )
-
+from keras_gan.validation import check_positive_int
+from keras_gan.validation import check_num_classes
+from keras_gan.layers.upsampling import check_upsampling
 
 class _ResidualBlock(keras.layers.Layer):
     """Shared construction of the convolutions of a residual block."""
@@ -95,7 +74,7 @@ class GeneratorResidualBlock(_ResidualBlock):
         super().__init__(**kwargs)
         check_positive_int("filters", filters)
         check_upsampling(upsampling)
-        _check_num_classes(num_classes)
+        check_num_classes(num_classes)
         self.filters = int(filters)
         self.upsampling = upsampling
         self.num_classes = num_classes

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from keras_gan.layers._spectral import spectrally_normalized
-from keras_gan.utils import check_positive_int
+from keras_gan.layers.spectral_normalization import spectrally_normalized
+from keras_gan.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")

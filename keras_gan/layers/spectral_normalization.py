@@ -56,3 +56,10 @@ class SpectralNormalization(keras.layers.SpectralNormalization):
             # `.data` writes without bumping the version counter that
             # autograd checks for the discriminator's earlier calls.
             self.kernel.value.data.copy_(kernel)
+
+
+def spectrally_normalized(layer, spectral_norm):
+    """`layer`, wrapped in `SpectralNormalization` if `spectral_norm`."""
+    if spectral_norm:
+        return SpectralNormalization(layer, name=f"{layer.name}_sn")
+    return layer

@@ -14,12 +14,15 @@ The functions take whole feature sets and run eagerly; the
 `keras.metrics.Metric` classes accumulate batches via
 `update_state(real_features, fake_features)`.
 
+Text metrics (n-gram distances, novelty, diversity, validity, length
+distance) live in `keras_gan.text.metrics` and are exported here too.
+
 Feature extractors (`keras_gan.metrics.feature_extractors`):
 `inception_feature_extractor` (standard FID/KID; ImageNet weights are
 downloaded once) and `train_feature_classifier` (offline, trained on your
 labeled data).
 
-Reportable numbers, comparable with papers (`keras_gan.metrics.reporting`):
+Reportable numbers, comparable with papers (`keras_gan.metrics.reportable`):
 `FIDInceptionV3` (the pytorch-fid network), `reference_statistics`, `fid`,
 `inception_score`, and `python -m keras_gan.metrics fid REAL FAKE`.
 """
@@ -37,15 +40,15 @@ from keras_gan.metrics.kernel import KernelDistance
 from keras_gan.metrics.kernel import kernel_distance
 from keras_gan.metrics.precision_recall import PrecisionRecall
 from keras_gan.metrics.precision_recall import precision_recall
-from keras_gan.metrics.fid_inception import FIDInceptionV3
-from keras_gan.metrics.reporting import fid
-from keras_gan.metrics.reporting import fid_feature_extractor
-from keras_gan.metrics.reporting import fid_from_statistics
-from keras_gan.metrics.reporting import inception_score
-from keras_gan.metrics.reporting import inception_score_from_logits
-from keras_gan.metrics.reporting import load_statistics
-from keras_gan.metrics.reporting import reference_statistics
-from keras_gan.metrics.reporting import save_statistics
+from keras_gan.metrics.reportable import FIDInceptionV3
+from keras_gan.metrics.reportable import fid
+from keras_gan.metrics.reportable import fid_feature_extractor
+from keras_gan.metrics.reportable import fid_from_statistics
+from keras_gan.metrics.reportable import inception_score
+from keras_gan.metrics.reportable import inception_score_from_logits
+from keras_gan.metrics.reportable import load_statistics
+from keras_gan.metrics.reportable import reference_statistics
+from keras_gan.metrics.reportable import save_statistics
 
 __all__ = [
     "DensityCoverage",
@@ -72,14 +75,14 @@ __all__ = [
     "save_statistics",
 ]
 
-from keras_gan.metrics.text import diversity
-from keras_gan.metrics.text import length_distance
-from keras_gan.metrics.text import ngram_counts
-from keras_gan.metrics.text import ngram_jsd
-from keras_gan.metrics.text import ngram_jsd_floor
-from keras_gan.metrics.text import novelty
-from keras_gan.metrics.text import text_quality
-from keras_gan.metrics.text import validity
+from keras_gan.text.metrics import diversity
+from keras_gan.text.metrics import length_distance
+from keras_gan.text.metrics import ngram_counts
+from keras_gan.text.metrics import ngram_jsd
+from keras_gan.text.metrics import ngram_jsd_floor
+from keras_gan.text.metrics import novelty
+from keras_gan.text.metrics import text_quality
+from keras_gan.text.metrics import validity
 
 __all__ += [
     "diversity",

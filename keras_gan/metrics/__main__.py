@@ -15,8 +15,9 @@ REAL and FAKE are each a directory of images, a `.npy` array of images, a
 import argparse
 import sys
 
-from keras_gan.metrics import fid_inception
-from keras_gan.metrics import reporting
+from keras_gan.metrics.reportable import inception as fid_inception
+from keras_gan.metrics import reportable
+from keras_gan.metrics.reportable.pipeline import PIPELINES
 
 
 def _add_common_arguments(parser):
@@ -28,7 +29,7 @@ def _add_common_arguments(parser):
     )
     parser.add_argument(
         "--pipeline",
-        choices=reporting.PIPELINES,
+        choices=PIPELINES,
         default=None,
         help="input pipeline (default: the reference's, else pytorch-fid)",
     )
@@ -73,8 +74,8 @@ def build_parser():
 
 def _statistics(source, extractor, args, pipeline, out=None):
     if source.endswith(".npz"):
-        return reporting.load_statistics(source)
-    return reporting.reference_statistics(
+        return reportable.load_statistics(source)
+    return reportable.reference_statistics(
         source,
         extractor(),
         out=out,
@@ -124,7 +125,7 @@ def _run(args):
         args.fake, extractor, args, args.pipeline or real["pipeline"],
         args.out,
     )
-    value = reporting.fid_from_statistics(fake, real)
+    value = reportable.fid_from_statistics(fake, real)
     print(
         f"FID: {value:.6f} ({fake['num_samples']} vs {real['num_samples']} "
         f"images, pipeline {real['pipeline']!r})"

@@ -12,6 +12,7 @@ import keras
 from keras import ops
 
 from keras_gan.metrics import _utils
+from keras_gan.validation import check_positive_int
 
 _BUFFER_DTYPE = "float32"
 
@@ -36,7 +37,7 @@ class FeatureBufferMetric(keras.metrics.Metric):
             ("max_samples", max_samples),
             ("batch_size", batch_size),
         ):
-            _utils.check_positive_int(arg_name, value)
+            check_positive_int(arg_name, value)
         if k >= max_samples:
             raise ValueError(
                 f"Invalid value for argument `k`. Received: k={k}. Expected "

@@ -13,6 +13,7 @@ out points are at infinite distance and contain nothing.
 from keras import ops
 
 from keras_gan.metrics import _utils
+from keras_gan.validation import check_positive_int
 
 
 def as_knn_inputs(real_features, fake_features, k, batch_size, dtype):
@@ -29,7 +30,7 @@ def as_knn_inputs(real_features, fake_features, k, batch_size, dtype):
     Returns:
         The tuple `(real, fake)` of 2D tensors of `dtype`.
     """
-    _utils.check_positive_int("batch_size", batch_size)
+    check_positive_int("batch_size", batch_size)
     real, fake = _utils.as_feature_pair(real_features, fake_features, dtype)
     _utils.check_k(k, real.shape[0], fake.shape[0])
     return real, fake

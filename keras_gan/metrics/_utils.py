@@ -1,9 +1,11 @@
 """Argument checks and dtype selection shared by the metrics."""
 
-import numbers
 
 import keras
 from keras import ops
+
+from keras_gan.validation import check_positive_int
+
 
 PACKAGE = "keras_gan"
 
@@ -45,19 +47,6 @@ def mean(x, axis=None):
 def at_least(x, minimum):
     """`max(x, minimum)`, keeping float64 (see `matmul`)."""
     return ops.where(x > minimum, x, minimum)
-
-
-def check_positive_int(name, value):
-    """Raises a Keras-style `ValueError` unless `value` is an integer >= 1."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < 1
-    ):
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name}={value!r}. "
-            "Expected a positive integer."
-        )
 
 
 def check_k(k, num_real, num_fake):

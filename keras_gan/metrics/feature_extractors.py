@@ -18,8 +18,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.utils import check_positive_int
-from keras_gan.utils import check_value_range
+from keras_gan.validation import check_positive_int
+from keras_gan.validation import check_value_range
 
 INCEPTION_IMAGE_SIZE = (299, 299)
 

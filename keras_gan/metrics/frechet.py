@@ -22,7 +22,11 @@ round trip, so the metric also runs inside compiled functions."""
 import keras
 from keras import ops
 
+import numpy as np
+
 from keras_gan.metrics import _utils
+from keras_gan.validation import check_positive_int
+from keras_gan.metrics.moments import moments_from_sums
 
 
 def frechet_distance(real_features, fake_features):
@@ -66,19 +70,68 @@ def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
     """Fréchet distance between `N(mean1, cov1)` and `N(mean2, cov2)`.
 
     Useful with precomputed reference statistics. The covariances must be
-    symmetric positive semi-definite. Computed in float64 where the backend
-    allows (see the module docstring), whatever the arguments' dtypes.
+    symmetric positive semi-definite. Computed with `keras.ops` in float64
+    where the backend allows (see the module docstring), whatever the
+    arguments' dtypes, so it also runs inside compiled functions.
+
+    Example:
+
+    ```python
+    distance = keras_gan.metrics.frechet_distance_from_moments(
+        np.zeros(2), np.eye(2), np.ones(2), np.eye(2)
+    )  # 2.0
+    ```
     """
     dtype = _utils.accumulation_dtype()
     mean1, cov1, mean2, cov2 = (
         ops.cast(ops.convert_to_tensor(v), dtype) for v in (mean1, cov1, mean2, cov2)
     )
+    return _frechet(_KERAS_OPS, mean1, cov1, mean2, cov2)
+
+
+def frechet_distance_float64(mean1, cov1, mean2, cov2):
+    """The same distance in NumPy float64 on the host, on every backend.
+
+    The reportable FID uses it: NumPy keeps float64 on JAX without
+    `jax_enable_x64` too.
+    """
+    mean1, mean2 = np.asarray(mean1, np.float64), np.asarray(mean2, np.float64)
+    cov1, cov2 = np.asarray(cov1, np.float64), np.asarray(cov2, np.float64)
+    if mean1.shape != mean2.shape or cov1.shape != cov2.shape:
+        raise ValueError(
+            "Expected statistics of the same dimension. Received: "
+            f"mean shapes {mean1.shape} and {mean2.shape}"
+        )
+    return float(_frechet(_NUMPY, mean1, cov1, mean2, cov2))
+
+
+class _Namespace:
+    """The few array functions `_frechet` needs, for `keras.ops` or NumPy."""
+
+    def __init__(self, eigh, matmul, maximum, transpose, sum, sqrt, trace):
+        self.eigh, self.matmul = eigh, matmul
+        self.maximum, self.transpose = maximum, transpose
+        self.sum, self.sqrt, self.trace = sum, sqrt, trace
+
+
+_KERAS_OPS = _Namespace(
+    ops.eigh, _utils.matmul, _utils.at_least, ops.transpose, ops.sum,
+    ops.sqrt, ops.trace,
+)
+_NUMPY = _Namespace(
+    np.linalg.eigh, np.matmul, np.maximum, np.transpose, np.sum, np.sqrt,
+    np.trace,
+)
+
+
+def _frechet(xp, mean1, cov1, mean2, cov2):
+    """`|m1 - m2|² + tr(S1) + tr(S2) - 2 tr sqrt(R S2 R)`, `R = sqrt(S1)`."""
     diff = mean1 - mean2
     return (
-        ops.sum(diff * diff)
-        + ops.trace(cov1)
-        + ops.trace(cov2)
-        - 2.0 * _trace_sqrt_product(cov1, cov2)
+        xp.sum(diff * diff)
+        + xp.trace(cov1)
+        + xp.trace(cov2)
+        - 2.0 * _trace_sqrt_product(xp, cov1, cov2)
     )
 
 
@@ -90,34 +143,23 @@ def _mean_and_covariance(x):
     return mean, cov
 
 
-def _moments_from_sums(count, total, outer_total):
-    """Mean and unbiased covariance from streaming sums (safe for count<2)."""
-    mean = total / _utils.at_least(count, 1.0)
-    cov = (outer_total - count * ops.outer(mean, mean)) / _utils.at_least(
-        count - 1.0, 1.0
-    )
-    return mean, cov
+def _symmetrize(xp, matrix):
+    return (matrix + xp.transpose(matrix)) / 2.0
 
 
-def _symmetrize(matrix):
-    return (matrix + ops.transpose(matrix)) / 2.0
-
-
-def _sqrtm_psd(matrix):
+def _sqrtm_psd(xp, matrix):
     """Square root of a symmetric PSD matrix via its eigen-decomposition."""
-    eigenvalues, eigenvectors = ops.eigh(_symmetrize(matrix))
-    roots = ops.sqrt(_utils.at_least(eigenvalues, 0.0))
-    return _utils.matmul(
-        eigenvectors * roots[None, :], ops.transpose(eigenvectors)
-    )
+    eigenvalues, eigenvectors = xp.eigh(_symmetrize(xp, matrix))
+    roots = xp.sqrt(xp.maximum(eigenvalues, 0.0))
+    return xp.matmul(eigenvectors * roots[None, :], xp.transpose(eigenvectors))
 
 
-def _trace_sqrt_product(cov1, cov2):
+def _trace_sqrt_product(xp, cov1, cov2):
     """`tr(sqrtm(cov1 @ cov2))`, computed with symmetric matrices only."""
-    root1 = _sqrtm_psd(cov1)
-    inner = _symmetrize(_utils.matmul(_utils.matmul(root1, cov2), root1))
-    eigenvalues, _ = ops.eigh(inner)
-    return ops.sum(ops.sqrt(_utils.at_least(eigenvalues, 0.0)))
+    root1 = _sqrtm_psd(xp, cov1)
+    inner = _symmetrize(xp, xp.matmul(xp.matmul(root1, cov2), root1))
+    eigenvalues, _ = xp.eigh(inner)
+    return xp.sum(xp.sqrt(xp.maximum(eigenvalues, 0.0)))
 
 
 @keras.saving.register_keras_serializable(package=_utils.PACKAGE)
@@ -168,7 +210,7 @@ class FrechetDistance(keras.metrics.Metric):
         dtype=None,
     ):
         super().__init__(name=name, dtype=dtype)
-        _utils.check_positive_int("num_features", num_features)
+        check_positive_int("num_features", num_features)
         self.num_features = int(num_features)
         self.reset_real_features = bool(reset_real_features)
         self._accumulation_dtype = _utils.accumulation_dtype()
@@ -208,10 +250,10 @@ class FrechetDistance(keras.metrics.Metric):
         outer_total.assign_add(_utils.matmul(ops.transpose(x), x))
 
     def result(self):
-        real_mean, real_cov = _moments_from_sums(
+        real_mean, real_cov = moments_from_sums(
             *(v.value for v in self._real_state)
         )
-        fake_mean, fake_cov = _moments_from_sums(
+        fake_mean, fake_cov = moments_from_sums(
             *(v.value for v in self._fake_state)
         )
         distance = frechet_distance_from_moments(

@@ -16,6 +16,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.metrics import _utils
+from keras_gan.validation import check_positive_int
 
 
 def polynomial_kernel(x, y):
@@ -91,8 +92,8 @@ def kernel_distance(
     mean, std = keras_gan.metrics.kernel_distance(real, fake, seed=0)
     ```
     """
-    _utils.check_positive_int("num_subsets", num_subsets)
-    _utils.check_positive_int("subset_size", subset_size)
+    check_positive_int("num_subsets", num_subsets)
+    check_positive_int("subset_size", subset_size)
     dtype = _utils.accumulation_dtype()
     real, fake = _utils.as_feature_pair(
         real_features, fake_features, dtype, min_samples=2

@@ -3,7 +3,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan.models.gan import GAN
-from keras_gan.models.network_checks import flatten_logits
+from keras_gan.training.network_checks import flatten_logits
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -110,8 +110,11 @@ class ConditionalGAN(GAN):
         generator = generator or self.generator
         return generator([noise, labels], training=training)
 
-    def call_discriminator(self, samples, labels=None, training=False):
-        logits = self.discriminator([samples, labels], training=training)
+    def call_discriminator(
+        self, samples, labels=None, training=False, discriminator=None
+    ):
+        discriminator = discriminator or self.discriminator
+        logits = discriminator([samples, labels], training=training)
         return flatten_logits(logits)
 
     # === Training ===

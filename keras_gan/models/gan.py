@@ -4,27 +4,25 @@ from keras import ops
 
 from keras_gan import backend
 from keras_gan import sampling
-from keras_gan import utils
-from keras_gan.models.adversarial_model import AdversarialModel
-from keras_gan.models.adversarial_model import RaiseOnSkippedStep  # noqa: F401
-from keras_gan.models.adversarial_model import default_loss  # noqa: F401
-from keras_gan.models.adversarial_model import default_optimizer  # noqa: F401
-from keras_gan.models.adversarial_model import default_penalties  # noqa: F401
-from keras_gan.models.latent_sampler import LatentSampler
-from keras_gan.models.network_checks import check_type
-from keras_gan.models.network_checks import first
-from keras_gan.models.network_checks import flatten_logits
-from keras_gan.models.network_checks import is_logits_shape
-from keras_gan.models.network_checks import output_spec
-from keras_gan.models.network_checks import pack_samples
-from keras_gan.models.network_checks import shapes_compatible
-from keras_gan.models.latent_sampler import RandomStream
+from keras_gan import validation
+from keras_gan.training.adversarial_model import AdversarialModel
+from keras_gan.training.adversarial_model import RaiseOnSkippedStep  # noqa: F401
+from keras_gan.training.adversarial_model import default_loss  # noqa: F401
+from keras_gan.training.adversarial_model import default_optimizer  # noqa: F401
+from keras_gan.training.adversarial_model import default_penalties  # noqa: F401
+from keras_gan.training.latent_sampler import LatentSampler
+from keras_gan.training.network_checks import check_type
+from keras_gan.training.network_checks import first
+from keras_gan.training.network_checks import flatten_logits
+from keras_gan.training.network_checks import is_logits_shape
+from keras_gan.training.network_checks import output_spec
+from keras_gan.training.network_checks import pack_samples
+from keras_gan.training.network_checks import shapes_compatible
+from keras_gan.training.latent_sampler import RandomStream
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class GAN(AdversarialModel):
-    serialized_arguments = ("generator", "discriminator", "augmentation")
-
     """A generative adversarial network that trains with `fit()`.
 
     Each `train_step` runs `d_steps` discriminator updates, each with fresh
@@ -46,15 +44,17 @@ class GAN(AdversarialModel):
       input (identity with `pack=1`).
     - `call_discriminator(samples, labels, training)`: float32 logits, one
       per sample (or pack), or a map of patch logits per sample.
-    - `judge(samples, labels, training)`: `augment`, then
-      `call_discriminator`: what the losses and penalties see.
+    - `judge(samples, condition, training)`: `augment`, then
+      `call_discriminator` (`condition` holds the labels): what the losses
+      and penalties see; every family has this one signature.
     - `compute_discriminator_loss(real, labels, training)` and
       `compute_generator_loss(real, labels, training)`: the objectives and
       their logged terms.
     - `discriminator_step(real, labels)` and `generator_step(real, labels)`:
       one update each (`apply_update`), returning the values they log.
     - `train_step(data)`: `d_steps` discriminator steps, one generator
-      step, the EMA and augmentation updates, then `record` of the values.
+      step, the EMA and augmentation updates, then `record_step` (the
+      logs, every family's same tail).
 
     Calling the model on latent vectors returns generated samples; use
     `generate(num_samples, seed=...)` for NumPy output.
@@ -107,6 +107,8 @@ class GAN(AdversarialModel):
     ```
     """
 
+    serialized_arguments = ("generator", "discriminator", "augmentation")
+
     def __init__(
         self,
         generator,
@@ -124,8 +126,8 @@ class GAN(AdversarialModel):
         check_type("discriminator", discriminator, keras.Model)
         if augmentation is not None:
             check_type("augmentation", augmentation, keras.layers.Layer)
-        utils.check_positive_int("latent_dim", latent_dim)
-        utils.check_positive_int("pack", pack)
+        validation.check_positive_int("latent_dim", latent_dim)
+        validation.check_positive_int("pack", pack)
         if generator is discriminator:
             raise ValueError(
                 "Invalid value for argument `discriminator`: it is the same "
@@ -277,10 +279,13 @@ class GAN(AdversarialModel):
         groups = ops.shape(samples)[0] // self.pack
         return pack_samples(samples[: groups * self.pack], self.pack)
 
-    def call_discriminator(self, samples, labels=None, training=False):
+    def call_discriminator(
+        self, samples, labels=None, training=False, discriminator=None
+    ):
         """Discriminator logits as float32: `(batch,)` for one logit per
         sample (or pack), `(batch, patches)` for a map of patch logits."""
-        logits = self.discriminator(self.pack_samples(samples), training=training)
+        discriminator = discriminator or self.discriminator
+        logits = discriminator(self.pack_samples(samples), training=training)
         return flatten_logits(logits)
 
     def augment(self, samples, training=True):
@@ -288,10 +293,18 @@ class GAN(AdversarialModel):
             return samples
         return self.augmentation(samples, training=training)
 
-    def judge(self, samples, labels=None, training=True):
-        """Discriminator logits of (augmented) samples."""
+    def judge(self, samples, condition=None, training=True, discriminator=None):
+        """Discriminator logits of (augmented) samples; `condition` holds
+        the class labels of a conditional model (see
+        `AdversarialModel.judge`)."""
         samples = self.augment(samples, training=training)
-        return self.call_discriminator(samples, labels, training=training)
+        if discriminator is None:
+            # Subclasses may override `call_discriminator(samples, labels,
+            # training)` without the `discriminator` argument.
+            return self.call_discriminator(samples, condition, training=training)
+        return self.call_discriminator(
+            samples, condition, training=training, discriminator=discriminator
+        )
 
     def generate_fake(self, batch_size, labels=None, training=True):
         noise = self.sample_noise(batch_size)
@@ -383,21 +396,13 @@ class GAN(AdversarialModel):
         if hasattr(self.augmentation, "update"):
             # Each real batch counts once per training step (StyleGAN2-ADA).
             self.augmentation.update(d_results[0]["real_logits"])
-        for result in d_results:
-            self.record(result)
-        self.record(
-            {**g_result, "loss": total_loss(g_result, d_results)},
-            skipped_from=[r["finite"] for r in d_results] + [g_result["finite"]],
-        )
-        return self.get_logs()
+        return self.record_step(d_results, g_result, g_result["g_loss"])
 
     def test_step(self, data):
         real, labels = self.unpack_batch(data)
         _, terms, _ = self.compute_discriminator_loss(real, labels, training=False)
         g_loss = self.compute_generator_loss(real, labels, training=False)
-        g_values = {"g_loss": g_loss}
-        self.record({**terms, **g_values, "loss": total_loss(g_values, [terms])})
-        return self.get_logs()
+        return self.record_step([terms], {"g_loss": g_loss}, g_loss)
 
     def get_logs(self):
         logs = self.get_metrics_result()
@@ -481,15 +486,3 @@ class GAN(AdversarialModel):
             }
         )
         return config
-
-
-def total_loss(g_values, d_results):
-    """`g_loss` plus the mean over discriminator updates of their terms and
-    their regularization: the `loss` log (read by `TerminateOnNaN`)."""
-    d_total = 0.0
-    for result in d_results:
-        for name, value in result.items():
-            if name not in ("finite", "real_logits"):
-                d_total = d_total + value
-    total = g_values["g_loss"] + d_total / len(d_results)
-    return total + g_values.get("g_reg", 0.0)

@@ -17,9 +17,18 @@ from keras_gan.layers.minibatch_standard_deviation import (
 )
 from keras_gan.layers.residual_blocks import DiscriminatorResidualBlock
 from keras_gan.layers.residual_blocks import GeneratorResidualBlock
-from keras_gan.layers._spectral import spectrally_normalized
+from keras_gan.layers.spectral_normalization import spectrally_normalized
 from keras_gan.layers.self_attention import SelfAttention
-from keras_gan.models import builders
+from keras_gan.layers.upsampling import resolve_upsampling
+from keras_gan.models.conditioning import discriminator_head
+from keras_gan.models.conditioning import discriminator_inputs
+from keras_gan.models.conditioning import generator_output
+from keras_gan.models.conditioning import label_input
+from keras_gan.models.conditioning import CONDITIONINGS
+from keras_gan.validation import check_image_shape
+from keras_gan.validation import check_num_classes
+from keras_gan.validation import check_one_of
+from keras_gan.validation import check_positive_int
 
 _MINIBATCH_STD_GROUP_SIZE = 4
 
@@ -29,7 +38,7 @@ def _resolve_num_blocks(num_blocks, image_shape):
     height, width = image_shape[:2]
     if num_blocks is None:
         num_blocks = 2 if max(height, width) <= 32 else 3
-    builders._validate_positive_int("num_blocks", num_blocks)
+    check_positive_int("num_blocks", num_blocks)
     factor = 2**num_blocks
     if height % factor or width % factor:
         raise ValueError(
@@ -101,15 +110,15 @@ def resnet_generator(
     images = generator([keras.random.normal((8, 128)), labels])
     ```
     """
-    builders._validate_positive_int("latent_dim", latent_dim)
-    height, width, channels = builders._validate_image_shape(image_shape)
-    builders._validate_positive_int("base_filters", base_filters)
-    builders._validate_num_classes(num_classes)
+    check_positive_int("latent_dim", latent_dim)
+    height, width, channels = check_image_shape(image_shape, divisor=4)
+    check_positive_int("base_filters", base_filters)
+    check_num_classes(num_classes)
     num_blocks = _resolve_num_blocks(num_blocks, (height, width))
-    upsampling = builders.resolve_upsampling(upsampling)
+    upsampling = resolve_upsampling(upsampling)
 
     z = keras.Input(shape=(latent_dim,), name="z")
-    labels = None if num_classes is None else builders._label_input()
+    labels = None if num_classes is None else label_input()
     scale = 2**num_blocks
     start_shape = (height // scale, width // scale, base_filters * scale)
     h = spectrally_normalized(
@@ -142,7 +151,7 @@ def resnet_generator(
         ),
         spectral_norm,
     )(h)
-    outputs = builders._generator_output(h, output_activation)
+    outputs = generator_output(h, output_activation)
     inputs = z if labels is None else [z, labels]
     return keras.Model(inputs, outputs, name=name)
 
@@ -203,13 +212,13 @@ def resnet_discriminator(
     logits = discriminator([images, labels])  # (batch_size, 1)
     ```
     """
-    image_shape = builders._validate_image_shape(image_shape)
-    builders._validate_positive_int("base_filters", base_filters)
-    builders._validate_num_classes(num_classes)
-    builders._validate_conditioning(conditioning)
+    image_shape = check_image_shape(image_shape, divisor=4)
+    check_positive_int("base_filters", base_filters)
+    check_num_classes(num_classes)
+    check_one_of("conditioning", conditioning, CONDITIONINGS)
     num_blocks = _resolve_num_blocks(num_blocks, image_shape)
 
-    inputs, h, labels = builders._discriminator_inputs(
+    inputs, h, labels = discriminator_inputs(
         image_shape, num_classes, conditioning
     )
     for i in range(num_blocks):
@@ -233,7 +242,7 @@ def resnet_discriminator(
     )(h)
     h = keras.layers.ReLU(name="features_relu")(h)
     features = keras.layers.GlobalAveragePooling2D(name="features")(h)
-    outputs = builders._discriminator_head(
+    outputs = discriminator_head(
         features, labels, conditioning, num_classes, spectral_norm
     )
     return keras.Model(inputs, outputs, name=name)

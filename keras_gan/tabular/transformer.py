@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from keras_gan.utils import ConfigMixin
+from keras_gan.serialization import ConfigMixin
 
 # A continuous value is stored as `(x - mean_k) / (NORMALIZATION_SCALE *
 # std_k)` for its mode `k`, so that almost all values fall in the tanh range.
@@ -179,7 +179,7 @@ class TabularTransformer(ConfigMixin):
 
     # === Layout ===
 
-    def _check_fitted(self):
+    def check_fitted(self):
         if self.columns is None:
             raise ValueError(
                 "This `TabularTransformer` is not fitted yet. Call "
@@ -188,7 +188,7 @@ class TabularTransformer(ConfigMixin):
 
     @property
     def column_names(self):
-        self._check_fitted()
+        self.check_fitted()
         return [column["name"] for column in self.columns]
 
     @property
@@ -198,7 +198,7 @@ class TabularTransformer(ConfigMixin):
         `"tanh"` spans are normalized values; `"softmax"` spans are mode
         indicators or discrete columns.
         """
-        self._check_fitted()
+        self.check_fitted()
         spans = []
         for column in self.columns:
             if column["kind"] == "continuous":
@@ -213,7 +213,7 @@ class TabularTransformer(ConfigMixin):
 
     def discrete_spans(self):
         """`(column name, start, width)` of each discrete column's one-hot."""
-        self._check_fitted()
+        self.check_fitted()
         spans, start = [], 0
         for column in self.columns:
             if column["kind"] == "continuous":
@@ -225,7 +225,7 @@ class TabularTransformer(ConfigMixin):
         return spans
 
     def column(self, name):
-        self._check_fitted()
+        self.check_fitted()
         for column in self.columns:
             if column["name"] == name:
                 return column

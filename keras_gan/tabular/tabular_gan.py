@@ -1,0 +1,680 @@
+"""`TabularGAN`: CTGAN's recipe on the `keras_gan.GAN` training step."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import losses as losses_module
+from keras_gan import penalties as penalties_module
+from keras_gan.models.gan import GAN
+from keras_gan.training.network_checks import pack_samples as pack_rows
+from keras_gan.tabular import networks
+from keras_gan.tabular.sampler import ConditionSampler
+from keras_gan.tabular.sampler import TabularBatches
+from keras_gan.tabular.transformer import TabularTransformer
+from keras_gan.tabular.transformer import category_index
+from keras_gan.tabular.transformer import check_frame
+from keras_gan.random_state import SavesSeedState
+
+DEFAULT_BATCH_SIZE = 500
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class OutputHeads(SavesSeedState, keras.layers.Layer):
+    """Tanh on normalized values, Gumbel-softmax on one-hot spans.
+
+    Args:
+        spans: `(activation, width)` pairs covering the input's last axis,
+            with activation `"tanh"` or `"softmax"`
+            (`TabularTransformer.output_info`).
+        temperature: Gumbel-softmax temperature. Defaults to `0.2`.
+        seed: Seed of the Gumbel noise stream. Defaults to `None`.
+        **kwargs: Passed to `keras.layers.Layer`.
+
+    Example:
+
+    ```python
+    heads = keras_gan.tabular.OutputHeads([("tanh", 1), ("softmax", 3)])
+    rows = heads(keras.random.normal((8, 4)))  # (8, 4)
+    ```
+    """
+
+    def __init__(self, spans, temperature=0.2, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not float(temperature) > 0:
+            raise ValueError(
+                "Invalid value for argument `temperature`. Expected a "
+                f"positive number. Received: temperature={temperature!r}"
+            )
+        self.spans = [(str(kind), int(width)) for kind, width in spans]
+        self.temperature = float(temperature)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.built = True
+
+    def call(self, logits, seed=None):
+        """Activated rows; `seed` (an integer) overrides the noise stream."""
+        seed = self.seed_generator if seed is None else seed
+        parts, start = [], 0
+        for kind, width in self.spans:
+            span = logits[:, start : start + width]
+            if kind == "tanh":
+                parts.append(ops.tanh(span))
+            elif width == 1:
+                parts.append(ops.ones_like(span))
+            else:
+                uniform = keras.random.uniform(
+                    ops.shape(span), 1e-10, 1.0, seed=seed, dtype=span.dtype
+                )
+                gumbel = -ops.log(-ops.log(uniform))
+                parts.append(
+                    ops.softmax((span + gumbel) / self.temperature, axis=-1)
+                )
+            start += width
+        return ops.concatenate(parts, axis=-1)
+
+    def compute_output_spec(self, logits, seed=None):
+        return keras.KerasTensor(logits.shape, logits.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "spans": self.spans,
+                "temperature": self.temperature,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+
+def activate(raw, spans, temperature, rng):
+    """`OutputHeads` in NumPy float64, with Gumbel noise from `rng`."""
+    raw = np.asarray(raw, dtype="float64")
+    parts, start = [], 0
+    for kind, width in spans:
+        span = raw[:, start : start + width]
+        if kind == "tanh":
+            parts.append(np.tanh(span))
+        else:
+            uniform = rng.uniform(1e-10, 1.0, size=span.shape)
+            logits = (span - np.log(-np.log(uniform))) / temperature
+            logits -= logits.max(axis=1, keepdims=True)
+            probabilities = np.exp(logits)
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+            parts.append(probabilities)
+        start += width
+    return np.concatenate(parts, axis=1).astype("float32")
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class TabularGAN(GAN):
+    """A GAN for tables: CTGAN (Xu et al. 2019) on `keras_gan.GAN`.
+
+    Rows are encoded by a `keras_gan.tabular.TabularTransformer` (mode-specific
+    normalization of continuous columns, one-hot of discrete ones), which is
+    saved with the model. The generator sees noise and a conditional
+    vector (one category of one discrete column); its output passes tanh
+    and Gumbel-softmax heads. Training batches are drawn by
+    training-by-sampling, and the generator is also trained to reproduce
+    the asked category (a cross-entropy term added to its loss). The
+    discriminator judges `pack` rows at once, each with its conditional
+    vector. By default the model trains with CTGAN's WGAN-GP recipe.
+
+    Build it with `TabularGAN.from_data(df, discrete_columns=[...])`, then
+    `compile()`, `fit(df)` and `sample(n)`.
+
+    Args:
+        generator: Keras model on `[noise, conditions]` (or `noise` when the
+            table has no discrete column) returning raw encoded rows.
+        discriminator: Keras model on packed rows,
+            `(batch // pack, pack * (output_dim + condition_dim))`, returning
+            one logit per pack.
+        latent_dim: Size of the noise vectors.
+        transformer: A fitted `TabularTransformer` (or its config).
+        pack: Rows the discriminator judges at once. Defaults to `10`.
+        gumbel_temperature: Temperature of the Gumbel-softmax heads.
+            Defaults to `0.2`.
+        **kwargs: Passed to `keras_gan.GAN` (`seed`, `ema`, `name`, ...).
+
+    Example:
+
+    ```python
+    synth = keras_gan.tabular.TabularGAN.from_data(
+        df, discrete_columns=["sex", "occupation"]
+    )
+    synth.compile()
+    synth.fit(df, epochs=300, batch_size=500)
+    fake = synth.sample(1000, seed=0)
+    fake_farmers = synth.sample(200, conditions={"occupation": "farming"})
+    synth.save("synth.keras")
+    ```
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        transformer,
+        pack=10,
+        gumbel_temperature=0.2,
+        **kwargs,
+    ):
+        if isinstance(transformer, dict):
+            transformer = TabularTransformer.from_config(transformer)
+        if not isinstance(transformer, TabularTransformer):
+            raise ValueError(
+                "Invalid value for argument `transformer`. Expected a fitted "
+                "`keras_gan.tabular.TabularTransformer`. Received: "
+                f"transformer={transformer!r}"
+            )
+        transformer.check_fitted()
+        self.transformer = transformer
+        self.discrete_spans = transformer.discrete_spans()
+        self.condition_dim = sum(width for _, _, width in self.discrete_spans)
+        super().__init__(generator, discriminator, latent_dim, pack=pack, **kwargs)
+        self.output_heads = OutputHeads(
+            transformer.output_info,
+            temperature=gumbel_temperature,
+            seed=None if self.seed is None else self.seed + 1,
+            # float16 would turn the Gumbel noise's log(1e-10) into -inf.
+            dtype="float32",
+            name="output_heads",
+        )
+
+    @classmethod
+    def from_data(
+        cls,
+        data,
+        discrete_columns=(),
+        latent_dim=128,
+        generator_dims=(256, 256),
+        discriminator_dims=(256, 256),
+        pack=10,
+        dropout=0.5,
+        max_modes=10,
+        clip_to_observed_range=True,
+        seed=None,
+        **kwargs,
+    ):
+        """Fits the transformer on `data` and builds CTGAN's networks.
+
+        Args:
+            data: A pandas DataFrame.
+            discrete_columns: Names of its discrete columns (boolean and
+                `category` columns are discrete anyway). Defaults to `()`.
+            latent_dim: Size of the noise vectors. Defaults to `128`.
+            generator_dims: Residual block widths. Defaults to `(256, 256)`.
+            discriminator_dims: Hidden widths. Defaults to `(256, 256)`.
+            pack: Rows judged together. Defaults to `10`.
+            dropout: Discriminator dropout rate. Defaults to `0.5`.
+            max_modes: Gaussian mixture components per continuous column.
+                Defaults to `10`.
+            clip_to_observed_range: Whether sampled continuous values stay
+                within the range seen in `data`. Defaults to `True`.
+            seed: Integer seed of the transformer, the initial weights
+                (through `keras.utils.set_random_seed`, which seeds Python,
+                NumPy and the backend globally) and the noise. Defaults to
+                `None`.
+            **kwargs: Passed to the constructor.
+
+        Returns:
+            An uncompiled `TabularGAN`.
+        """
+        check_frame(data, "data")
+        transformer = TabularTransformer(
+            discrete_columns,
+            max_modes=max_modes,
+            clip_to_observed_range=clip_to_observed_range,
+            seed=0 if seed is None else seed,
+        ).fit(data)
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
+        condition_dim = sum(w for _, _, w in transformer.discrete_spans())
+        generator = networks.tabular_generator(
+            latent_dim,
+            condition_dim,
+            transformer.output_dim,
+            generator_dims,
+            name="generator",
+        )
+        discriminator = networks.tabular_discriminator(
+            pack * (transformer.output_dim + condition_dim),
+            discriminator_dims,
+            dropout=dropout,
+            name="discriminator",
+        )
+        return cls(
+            generator,
+            discriminator,
+            latent_dim=latent_dim,
+            transformer=transformer,
+            pack=pack,
+            seed=seed,
+            **kwargs,
+        )
+
+    # === Network checks ===
+
+    def generator_input_spec(self, batch_size=None):
+        noise = keras.KerasTensor((batch_size, self.latent_dim))
+        if not self.condition_dim:
+            return noise
+        return [noise, keras.KerasTensor((batch_size, self.condition_dim))]
+
+    def check_networks(self):
+        output_dim = self.transformer.output_dim
+        try:
+            samples = self.generator.compute_output_spec(
+                self.generator_input_spec()
+            )
+        except Exception as error:
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected a model on "
+                f"noise of size {self.latent_dim}"
+                + (
+                    f" and conditions of size {self.condition_dim}"
+                    if self.condition_dim
+                    else ""
+                )
+                + f". Calling it failed: {error}"
+            ) from error
+        if tuple(samples.shape[1:]) != (output_dim,):
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected outputs of "
+                f"shape (batch, {output_dim}) (the transformer's width). "
+                f"Received: output shape {tuple(samples.shape)}"
+            )
+        packed = keras.KerasTensor(
+            (None, self.pack * (output_dim + self.condition_dim))
+        )
+        try:
+            logits = self.discriminator.compute_output_spec(packed)
+        except Exception as error:
+            raise ValueError(
+                "Invalid value for argument `discriminator`. Expected a model "
+                f"on packed rows of shape {packed.shape}. Calling it "
+                f"failed: {error}"
+            ) from error
+        if tuple(logits.shape[1:]) not in ((), (1,)):
+            raise ValueError(
+                "Invalid value for argument `discriminator`. Expected one "
+                "logit per pack, output shape (batch, 1). Received: output "
+                f"shape {tuple(logits.shape)}"
+            )
+
+    # === Compile ===
+
+    def compile(
+        self,
+        d_optimizer=None,
+        g_optimizer=None,
+        loss="auto",
+        penalty="auto",
+        **kwargs,
+    ):
+        """Configures training; `"auto"` gives CTGAN's recipe.
+
+        Defaults: the Wasserstein loss with a gradient penalty of weight 10
+        and Adam(2e-4, beta_1=0.5, beta_2=0.9) for both networks. Every
+        argument of `keras_gan.GAN.compile` is accepted.
+        """
+        if d_optimizer is None:
+            d_optimizer = _ctgan_optimizer()
+        if g_optimizer is None:
+            g_optimizer = _ctgan_optimizer()
+        if isinstance(loss, str) and loss == "auto":
+            loss = losses_module.WassersteinLoss()
+        if isinstance(penalty, str) and penalty == "auto":
+            penalty = [penalties_module.GradientPenalty(weight=10.0)]
+        super().compile(
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
+            loss=loss,
+            penalty=penalty,
+            **kwargs,
+        )
+
+    # === Hooks ===
+
+    def call(self, inputs, training=False):
+        if self.condition_dim:
+            noise, conditions = inputs
+        else:
+            noise, conditions = inputs, None
+        return self.call_generator(noise, conditions, training=training)
+
+    def unpack_batch(self, data):
+        rows, conditions = self.unpack_weighted_batch(data)
+        rows = ops.convert_to_tensor(rows)
+        if self.condition_dim and conditions is None:
+            raise ValueError(
+                "`TabularGAN` needs conditional vectors: pass a DataFrame to "
+                "`fit`, which draws them by training-by-sampling. Received "
+                "a batch without them."
+            )
+        if conditions is not None:
+            conditions = ops.cast(conditions, rows.dtype)
+        return rows, conditions
+
+    def generator_outputs(
+        self, noise, conditions, training=False, generator=None
+    ):
+        """Raw generator outputs, before the heads."""
+        generator = generator or self.generator
+        inputs = noise if conditions is None else [noise, conditions]
+        return generator(inputs, training=training)
+
+    def call_generator(
+        self, noise, labels=None, training=False, generator=None
+    ):
+        raw = self.generator_outputs(noise, labels, training, generator)
+        return self.output_heads(raw)
+
+    def call_discriminator(
+        self, samples, labels=None, training=False, discriminator=None
+    ):
+        """Logits of packed rows, each with its conditional vector."""
+        if labels is not None:
+            samples = ops.concatenate(
+                [samples, ops.cast(labels, samples.dtype)], axis=-1
+            )
+        return super().call_discriminator(
+            samples, training=training, discriminator=discriminator
+        )
+
+    def compute_generator_loss(self, real, labels=None, training=True):
+        """The adversarial loss plus the conditional cross-entropy."""
+        batch_size = ops.shape(real)[0]
+        noise = self.sample_noise(batch_size)
+        raw = self.generator_outputs(noise, labels, training=training)
+        fake_logits = self.judge(self.output_heads(raw), labels, training)
+        real_logits = None
+        if self.loss_fn.uses_real_logits_for_generator:
+            real_logits = self.judge(real, labels, training=training)
+        loss = self.loss_fn.generator_loss(fake_logits, real_logits)
+        if labels is None:
+            return loss
+        return loss + self.condition_loss(raw, labels)
+
+    def condition_loss(self, raw, conditions):
+        """Mean cross-entropy of the asked categories under the raw outputs.
+
+        A conditional vector is one-hot over all discrete columns, so the
+        sum over columns is the cross-entropy of the asked column alone.
+        """
+        raw = ops.cast(raw, "float32")
+        conditions = ops.cast(conditions, "float32")
+        total, offset = 0.0, 0
+        for _, start, width in self.discrete_spans:
+            log_probabilities = ops.log_softmax(
+                raw[:, start : start + width], axis=-1
+            )
+            asked = conditions[:, offset : offset + width]
+            total = total - ops.sum(asked * log_probabilities, axis=-1)
+            offset += width
+        return ops.mean(total)
+
+    # === Training ===
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        validation_data=None,
+        initial_epoch=0,
+        **kwargs,
+    ):
+        """Trains on a DataFrame `x` (the columns seen by `from_data`).
+
+        Batches are drawn by training-by-sampling: `len(x) // batch_size`
+        of them per epoch, each row sampled with replacement. Other
+        arguments are those of `keras.Model.fit`.
+
+        Args:
+            x: A pandas DataFrame.
+            y: Must be `None`.
+            batch_size: Rows per batch, a multiple of `pack`. Defaults to
+                `500` (or the largest multiple of `pack` not above the
+                number of rows).
+            epochs: Number of epochs. Defaults to `1`.
+            validation_data: Optional DataFrame evaluated after each epoch.
+            initial_epoch: Epoch to start from. Defaults to `0`.
+            **kwargs: Passed to `keras.Model.fit` (`callbacks`, `verbose`,
+                ...).
+        """
+        if y is not None:
+            raise ValueError(
+                "`TabularGAN.fit` takes the whole table as `x` and no "
+                f"`y`. Received: y of type {type(y).__name__}"
+            )
+        for name in ("steps_per_epoch", "validation_split"):
+            if kwargs.get(name) is not None:
+                raise ValueError(
+                    f"`TabularGAN.fit` does not take the argument `{name}`: "
+                    "an epoch is `len(x) // batch_size` batches drawn by "
+                    f"training-by-sampling. Received: {name}={kwargs[name]!r}"
+                )
+            kwargs.pop(name, None)
+        # Batches are random draws already.
+        kwargs.pop("shuffle", None)
+        self.transformer.check_columns(x, "x")
+        batch_size = self._check_batch_size(batch_size, len(x))
+        dataset = self.make_batches(x, batch_size, epoch=initial_epoch)
+        if validation_data is not None:
+            self.transformer.check_columns(validation_data, "validation_data")
+            validation_data = self.make_batches(
+                validation_data,
+                self._check_batch_size(batch_size, len(validation_data)),
+            )
+        return super().fit(
+            dataset,
+            epochs=epochs,
+            validation_data=validation_data,
+            initial_epoch=initial_epoch,
+            **kwargs,
+        )
+
+    def _check_batch_size(self, batch_size, rows):
+        if batch_size is None:
+            batch_size = min(DEFAULT_BATCH_SIZE, max(self.pack, rows))
+            return max(self.pack, batch_size - batch_size % self.pack)
+        if isinstance(batch_size, bool) or not isinstance(
+            batch_size, (int, np.integer)
+        ) or batch_size < 1 or batch_size % self.pack:
+            raise ValueError(
+                "Invalid value for argument `batch_size`. Expected a positive "
+                f"multiple of pack={self.pack}. Received: "
+                f"batch_size={batch_size!r}"
+            )
+        return int(batch_size)
+
+    def make_batches(self, data, batch_size, epoch=0):
+        """A `keras.utils.PyDataset` of training-by-sampling batches."""
+        encoded = self.transformer.transform(data)
+        sampler = ConditionSampler(encoded, self.discrete_spans)
+        # The step count makes each `fit` call draw new batches.
+        step = int(ops.convert_to_numpy(self.training_progress_step()))
+        batches = TabularBatches(
+            sampler,
+            batch_size,
+            steps=max(1, len(data) // batch_size),
+            seed=[0 if self.seed is None else self.seed, step],
+        )
+        batches.epoch = epoch
+        return batches
+
+    def training_progress_step(self):
+        """Generator updates so far (0 before `compile`)."""
+        if getattr(self, "g_optimizer", None) is None:
+            return 0
+        return self.g_optimizer.iterations
+
+    # === Sampling ===
+
+    def generate(
+        self, num_samples, seed=None, batch_size=1000, conditions=None
+    ):
+        """Generated encoded rows as a NumPy array.
+
+        Args:
+            num_samples: Number of rows.
+            seed: Integer seed; `None` for a fresh one. Defaults to `None`.
+            batch_size: Rows per generator call. Defaults to `1000`.
+            conditions: Conditional vectors, shape `(num_samples,
+                condition_dim)`; defaults to CTGAN's draw (a discrete column
+                uniformly, then a category with its frequency in the data).
+        """
+        if seed is None:
+            seed = int(np.random.randint(0, 2**31 - 1))
+        rng = np.random.default_rng(seed)
+        if conditions is None:
+            conditions = self.original_conditions(num_samples, rng)
+        shape = (num_samples, self.latent_dim)
+        if self.latent_sampler.distribution == "uniform":
+            noise = rng.uniform(-1.0, 1.0, shape).astype("float32")
+        else:
+            noise = rng.standard_normal(shape).astype("float32")
+        inputs = noise if conditions is None else [noise, conditions]
+        raw = self.sampling_generator.predict(
+            inputs, batch_size=batch_size, verbose=0
+        )
+        return activate(
+            raw,
+            self.transformer.output_info,
+            self.output_heads.temperature,
+            np.random.default_rng([seed, 1]),
+        )
+
+    def original_conditions(self, num_samples, rng):
+        """Conditional vectors drawn with the categories' data frequencies."""
+        if not self.condition_dim:
+            return None
+        conditions = np.zeros((num_samples, self.condition_dim), "float32")
+        columns = rng.integers(0, len(self.discrete_spans), num_samples)
+        offset = 0
+        for index, (name, _, width) in enumerate(self.discrete_spans):
+            frequencies = np.asarray(
+                self.transformer.column(name)["frequencies"], dtype="float64"
+            )
+            selected = np.flatnonzero(columns == index)
+            categories = rng.choice(
+                width, size=len(selected), p=frequencies / frequencies.sum()
+            )
+            conditions[selected, offset + categories] = 1.0
+            offset += width
+        return conditions
+
+    def sample(
+        self, num_rows, seed=0, conditions=None, batch_size=1000, max_tries=100
+    ):
+        """Synthetic rows as a DataFrame with the training columns and dtypes.
+
+        Args:
+            num_rows: Number of rows.
+            seed: Integer seed; `None` for a fresh one. Defaults to `0`.
+            conditions: Optional dict `{discrete column: category}`. The
+                generator is asked for the first one through the
+                conditional vector, and only rows matching all of them are
+                kept (rejection sampling). Defaults to `None`.
+            batch_size: Rows per generator call. Defaults to `1000`.
+            max_tries: With `conditions`, at most `max_tries * num_rows`
+                rows are generated. Defaults to `100`.
+
+        Raises:
+            ValueError: If a condition names an unknown or continuous
+                column or an unseen category, or if too few generated rows
+                match the conditions.
+        """
+        if isinstance(num_rows, bool) or not isinstance(
+            num_rows, (int, np.integer)
+        ) or num_rows < 1:
+            raise ValueError(
+                "Invalid value for argument `num_rows`. Expected a positive "
+                f"integer. Received: num_rows={num_rows!r}"
+            )
+        if seed is None:
+            seed = int(np.random.randint(0, 2**31 - 1))
+        if not conditions:
+            return self.transformer.inverse_transform(
+                self.generate(num_rows, seed=seed, batch_size=batch_size)
+            )
+        vector = self._condition_vector(conditions)
+        kept, generated, attempt = [], 0, 0
+        while sum(len(part) for part in kept) < num_rows:
+            if generated >= max_tries * num_rows:
+                found = sum(len(part) for part in kept)
+                raise ValueError(
+                    f"Only {found} of {generated} generated rows match "
+                    f"conditions={conditions!r}; {num_rows} were asked. Train "
+                    "longer or raise `max_tries`."
+                )
+            count = max(num_rows, batch_size)
+            rows = self.transformer.inverse_transform(
+                self.generate(
+                    count,
+                    seed=seed + attempt * 7919,
+                    batch_size=batch_size,
+                    conditions=np.repeat(vector[None], count, axis=0),
+                )
+            )
+            match = np.ones(len(rows), dtype=bool)
+            for name, value in conditions.items():
+                match &= (rows[name] == value).to_numpy()
+            kept.append(rows[match])
+            generated += count
+            attempt += 1
+        import pandas as pd
+
+        return pd.concat(kept, ignore_index=True).iloc[:num_rows]
+
+    def _condition_vector(self, conditions):
+        if not isinstance(conditions, dict):
+            raise ValueError(
+                "Invalid value for argument `conditions`. Expected a dict "
+                "`{column: category}`. Received: "
+                f"conditions={conditions!r}"
+            )
+        names = [name for name, _, _ in self.discrete_spans]
+        for name in conditions:
+            if name not in names:
+                kind = (
+                    "a continuous column"
+                    if name in self.transformer.column_names
+                    else "not a column of the data"
+                )
+                raise ValueError(
+                    "Invalid value for argument `conditions`: "
+                    f"{name!r} is {kind}. Conditions name discrete columns: "
+                    f"{names}. Received: conditions={conditions!r}"
+                )
+        vector = np.zeros(self.condition_dim, "float32")
+        name, value = next(iter(conditions.items()))
+        offset = 0
+        for span_name, _, width in self.discrete_spans:
+            if span_name == name:
+                column = self.transformer.column(name)
+                vector[offset + category_index(column, value)] = 1.0
+            offset += width
+        for other, other_value in conditions.items():
+            category_index(self.transformer.column(other), other_value)
+        return vector
+
+    # === Config ===
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "transformer": self.transformer.get_config(),
+                "gumbel_temperature": self.output_heads.temperature,
+            }
+        )
+        return config
+
+
+def _ctgan_optimizer():
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5, beta_2=0.9)

@@ -1,0 +1,15 @@
+"""Image-to-image translation: paired (`Pix2Pix`) and unpaired (`CycleGAN`).
+
+- `pix2pix.py`, `cyclegan.py`: the models;
+- `networks.py`: `unet_generator`, `resnet_translation_generator`,
+  `patchgan_discriminator` (also exported from `keras_gan.models`);
+- `image_pool.py`: `ImagePool`, CycleGAN's history of generated images;
+- `data.py`: checks of the image pairs and batched translation.
+"""
+
+from keras_gan.translation.cyclegan import CycleGAN
+from keras_gan.translation.image_pool import ImagePool
+from keras_gan.translation.networks import patchgan_discriminator
+from keras_gan.translation.networks import resnet_translation_generator
+from keras_gan.translation.networks import unet_generator
+from keras_gan.translation.pix2pix import Pix2Pix

@@ -1,0 +1,114 @@
+"""tf.distribute: the update equals the single-device update."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import BACKEND
+from tests import conftest
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "tensorflow", reason="tf.distribute strategies"
+)
+SCRIPT = os.path.join(conftest.SCRIPTS, "distributed_training.py")
+ROOT = conftest.ROOT
+
+
+def run(mode, out, env=None, extra_args=()):
+    return subprocess.Popen(
+        [sys.executable, SCRIPT, mode, str(out), *extra_args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process, timeout=240):
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 0, stderr[-3000:]
+    return stdout
+
+
+def load(path):
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}
+
+
+@pytest.mark.parametrize("resume", [False, True], ids=["uninterrupted", "resumed_mid_epoch"])
+def test_mirrored_strategy_matches_single_device(tmp_path, resume):
+    single = run("single", tmp_path / "single.npz")
+    mirrored = run(
+        "mirrored", tmp_path / "mirrored.npz", extra_args=["resume"] if resume else []
+    )
+    finish(single)
+    output = finish(mirrored)
+    assert "replicas 2" in output
+    assert ("interrupted" in output) == resume
+    a, b = load(tmp_path / "single.npz"), load(tmp_path / "mirrored.npz")
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], atol=2e-6, err_msg=key)
+    # Training moved the weights: the comparison is not between initial values.
+    assert np.isfinite(a["d_loss"]).all()
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_multi_worker_mirrored_strategy_two_local_workers(tmp_path):
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    processes = []
+    for index in range(2):
+        tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+        processes.append(
+            run("multi_worker", tmp_path / f"worker{index}.npz",
+                env={"TF_CONFIG": json.dumps(tf_config)})
+        )
+    try:
+        outputs = [finish(p, timeout=300) for p in processes]
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.kill()
+    assert all("replicas 2" in out for out in outputs)
+    a, b = load(tmp_path / "worker0.npz"), load(tmp_path / "worker1.npz")
+    for key in a:
+        # Both workers hold the same synchronized model.
+        np.testing.assert_allclose(a[key], b[key], atol=1e-6, err_msg=key)
+    assert np.isfinite(a["d_loss"]).all()
+
+
+def test_jax_data_parallel_on_two_host_devices_matches_one_device(tmp_path):
+    pytest.importorskip("jax")
+    script = os.path.join(conftest.SCRIPTS, "jax_data_parallel.py")
+
+    def start(mode):
+        return subprocess.Popen(
+            [sys.executable, script, mode, str(tmp_path / f"{mode}.npz")],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    single, parallel = start("single"), start("parallel")
+    assert "devices 1" in finish(single)
+    assert "devices 2" in finish(parallel)
+    a, b = load(tmp_path / "single.npz"), load(tmp_path / "parallel.npz")
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], atol=1e-6, err_msg=key)
