@@ -67,9 +67,16 @@ def build(case):
     return gan
 
 
+# One strategy for every case: two strategies in one process share
+# collective instance keys and abort each other's all-reduces.
+STRATEGY = None
+if BACKEND == "tensorflow" and MODE == "parallel":
+    STRATEGY = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
 def scope():
-    if BACKEND == "tensorflow" and MODE == "parallel":
-        return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]).scope()
+    if STRATEGY is not None:
+        return STRATEGY.scope()
     if BACKEND == "jax" and MODE == "parallel":
         keras.distribution.set_distribution(keras.distribution.DataParallel())
     import contextlib
