@@ -57,7 +57,11 @@ BACKENDS = ("tensorflow", "jax", "torch")
 
 
 UPSAMPLINGS = ("transpose", "resize")
-VARIANT_OPTIONS = UPSAMPLINGS + ("keras-conv",)
+# `omp-default`/`omp-active`: torch's OpenMP wait policy unset (what a
+# user's process gets) or spinning (by default the torch worker runs with
+# `OMP_WAIT_POLICY=PASSIVE`); `threads1`: one intra-op thread.
+THREAD_OPTIONS = ("omp-default", "omp-active", "threads1")
+VARIANT_OPTIONS = UPSAMPLINGS + ("keras-conv",) + THREAD_OPTIONS
 
 
 def parse_variant(variant):
@@ -73,6 +77,18 @@ def parse_variant(variant):
     return backend, options
 
 
+def one_intra_op_thread(backend):
+    """One thread inside each op (JAX: set by `XLA_FLAGS` before import)."""
+    if backend == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+
+
 def worker(args):
     start = time.perf_counter()
     import keras
@@ -81,6 +97,8 @@ def worker(args):
 
     backend, options = parse_variant(args.backend)
     assert keras.backend.backend() == backend, keras.backend.backend()
+    if "threads1" in options:
+        one_intra_op_thread(backend)
     if "keras-conv" in options:
         # Keras' own convolution ops on every backend (before issue 17).
         keras_gan.layers.matmul_convolutions.REARRANGED_BACKENDS = ()
@@ -142,13 +160,23 @@ def worker(args):
 
 
 def run_worker(backend, args):
-    env = dict(os.environ, KERAS_BACKEND=parse_variant(backend)[0])
-    if backend.startswith("torch"):
+    name, options = parse_variant(backend)
+    env = dict(os.environ, KERAS_BACKEND=name)
+    if name == "torch":
         # With OpenMP's default (spinning) wait policy, 2-thread torch runs
         # many times slower on an oversubscribed CPU (measured results:
         # docs/benchmarks.md); `--torch-omp-active` keeps the default.
-        if not args.torch_omp_active:
+        if "omp-active" in options:
+            env["OMP_WAIT_POLICY"] = "ACTIVE"
+        elif "omp-default" in options:
+            env.pop("OMP_WAIT_POLICY", None)
+        elif not args.torch_omp_active:
             env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if name == "jax" and "threads1" in options:
+        env["XLA_FLAGS"] = (
+            env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
+            "intra_op_parallelism_threads=1"
+        ).strip()
     command = [
         sys.executable, os.path.abspath(__file__), "--worker",
         "--backend", backend, "--steps", str(args.steps),
@@ -161,52 +189,57 @@ def run_worker(backend, args):
     return result
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=8,
-                        help="steps per timed fit() block")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--blocks", type=int, default=2,
-                        help="timed fit() blocks per subprocess")
-    parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
-    parser.add_argument(
-        "--backends", default=",".join(BACKENDS),
-        help="comma-separated variants `backend[+option...]`; options: "
-        "`transpose`/`resize` (generator upsampling, default: the "
-        "backend's), `keras-conv` (Keras' own convolution ops instead of "
-        "`keras_gan.layers.MatmulConv2D*`'s rearranged form), e.g. "
-        "`tensorflow,jax,jax+keras-conv`",
-    )
-    parser.add_argument(
-        "--recipe", choices=("defaults", "example"), default="defaults",
-        help="`defaults`: gan.compile() defaults (non-saturating + R1 1); "
-        "`example`: examples/mnist_dcgan.py's recipe (relativistic + R1 0.1 "
-        "+ R2 0.1, Adam 5e-4)",
-    )
-    parser.add_argument("--torch-omp-active", action="store_true",
-                        help="don't set OMP_WAIT_POLICY=PASSIVE for torch")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 8 filters, 1 round of 5 steps")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--backend", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        worker(args)
-        return
-    if args.quick:
-        args.steps, args.rounds, args.blocks, args.base_filters = 5, 1, 1, 8
+def load_worker(args):
+    """Trains the same GAN without end: one other training process."""
+    import keras
 
-    backends = args.backends.split(",")
-    for variant in backends:
-        parse_variant(variant)
-    wall_start = time.perf_counter()
-    print(
-        f"# backend step time: MNIST DCGAN base_filters={args.base_filters}, "
-        f"batch {_common.BATCH_SIZE}, recipe {args.recipe}, {args.rounds} "
-        f"rounds x {args.blocks} blocks x {args.steps} steps, "
-        f"{os.cpu_count()} CPUs",
-        flush=True,
+    import keras_gan
+
+    x, _ = _common.load_images()
+    keras.utils.set_random_seed(1)
+    generator = keras_gan.models.dcgan_generator(
+        _common.LATENT_DIM, _common.IMAGE_SHAPE, base_filters=args.base_filters
     )
+    discriminator = keras_gan.models.dcgan_discriminator(
+        _common.IMAGE_SHAPE, base_filters=args.base_filters
+    )
+    gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=1)
+    _common.compile_recipe(gan, args.recipe)
+    gan.fit(x, batch_size=_common.BATCH_SIZE, steps_per_epoch=2, verbose=0)
+    print("LOAD READY", flush=True)
+    while True:
+        gan.fit(x, batch_size=_common.BATCH_SIZE, steps_per_epoch=20, verbose=0)
+
+
+def start_load(count, args):
+    """Starts `count` training processes and waits until each is training."""
+    import subprocess
+
+    processes = []
+    for _ in range(count):
+        env = dict(os.environ, KERAS_BACKEND=args.load_backend)
+        processes.append(subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--load-worker",
+             "--base-filters", str(args.base_filters), "--recipe", args.recipe],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        ))
+    for process in processes:
+        for line in process.stdout:
+            if line.startswith("LOAD READY"):
+                break
+        else:
+            raise SystemExit("A load process ended before training.")
+    return processes
+
+
+def stop_load(processes):
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
+def run_rounds(backends, args):
+    """`{variant: [result per round]}`, round-robin over the variants."""
     results = {b: [] for b in backends}
     for r in range(args.rounds):
         order = backends[r % len(backends):] + backends[: r % len(backends)]
@@ -225,22 +258,26 @@ def main():
                     f"{result['process_s']:.0f} s)",
                     flush=True,
                 )
+    return results
 
-    def ok(backend):
-        return [x for x in results[backend] if "error" not in x]
 
-    med = {
-        b: _common.median([t for x in ok(b) for t in x["ms_per_step"]])
-        for b in backends if ok(b)
+def ok(results, backend):
+    return [x for x in results[backend] if "error" not in x]
+
+
+def medians(results, backends, key="ms_per_step"):
+    return {
+        b: _common.median([t for x in ok(results, b) for t in x[key]])
+        for b in backends if ok(results, b)
     }
-    cpu_med = {
-        b: _common.median([t for x in ok(b) for t in x["cpu_ms_per_step"]])
-        for b in backends if ok(b)
-    }
+
+
+def print_table(results, backends):
+    med = medians(results, backends)
+    cpu_med = medians(results, backends, "cpu_ms_per_step")
     tf_med = med.get("tensorflow")
     tf_cpu = cpu_med.get("tensorflow")
-    if "tensorflow" not in results:
-        results["tensorflow"] = []
+    tf_results = results.get("tensorflow", [])
     print()
     print("| backend | jit_compile (auto) | median ms/step | ratio to TF "
           "| median per-round ratio | per-round medians | CPU ms/step "
@@ -257,24 +294,115 @@ def main():
             ratio = f"{med[backend] / tf_med:.2f}"
             pairs = [
                 _common.median(a["ms_per_step"]) / _common.median(t["ms_per_step"])
-                for a, t in zip(results[backend], results["tensorflow"])
+                for a, t in zip(results[backend], tf_results)
                 if "error" not in a and "error" not in t
             ]
             if pairs:
                 paired = f"{_common.median(pairs):.2f}"
         cpu_ratio = f"{cpu_med[backend] / tf_cpu:.2f}" if tf_cpu else "-"
-        print(f"| {backend} | {ok(backend)[0]['jit_compile']} | "
+        print(f"| {backend} | {ok(results, backend)[0]['jit_compile']} | "
               f"{med[backend]:.1f} | {ratio} | {paired} | "
               f"{_common.fmt_times(rounds)} | {cpu_med[backend]:.1f} | "
               f"{cpu_ratio} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=8,
+                        help="steps per timed fit() block")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--blocks", type=int, default=2,
+                        help="timed fit() blocks per subprocess")
+    parser.add_argument("--base-filters", type=int, default=_common.BASE_FILTERS)
+    parser.add_argument(
+        "--backends", default=",".join(BACKENDS),
+        help="comma-separated variants `backend[+option...]`; options: "
+        "`transpose`/`resize` (generator upsampling, default: the "
+        "backend's), `keras-conv` (Keras' own convolution ops instead of "
+        "`keras_gan.layers.MatmulConv2D*`'s rearranged form), "
+        "`omp-default`/`omp-active` (torch's OpenMP wait policy unset or "
+        "spinning instead of PASSIVE), `threads1` (one intra-op thread), "
+        "e.g. `tensorflow,jax,jax+keras-conv`",
+    )
+    parser.add_argument(
+        "--recipe", choices=("defaults", "example"), default="defaults",
+        help="`defaults`: gan.compile() defaults (non-saturating + R1 1); "
+        "`example`: examples/mnist_dcgan.py's recipe (relativistic + R1 0.1 "
+        "+ R2 0.1, Adam 5e-4)",
+    )
+    parser.add_argument(
+        "--load", default="0",
+        help="comma-separated numbers of other training processes (the "
+        "same GAN on `--load-backend`, started before and stopped after "
+        "that level's rounds), e.g. `0,1`: idle, then with one other",
+    )
+    parser.add_argument("--load-backend", default="tensorflow",
+                        choices=BACKENDS)
+    parser.add_argument("--torch-omp-active", action="store_true",
+                        help="don't set OMP_WAIT_POLICY=PASSIVE for torch")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 8 filters, 1 round of 5 steps")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--load-worker", action="store_true",
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    if args.load_worker:
+        load_worker(args)
+        return
+    if args.quick:
+        args.steps, args.rounds, args.blocks, args.base_filters = 5, 1, 1, 8
+
+    backends = args.backends.split(",")
+    for variant in backends:
+        parse_variant(variant)
+    levels = [int(level) for level in args.load.split(",")]
+    wall_start = time.perf_counter()
+    print(
+        f"# backend step time: MNIST DCGAN base_filters={args.base_filters}, "
+        f"batch {_common.BATCH_SIZE}, recipe {args.recipe}, {args.rounds} "
+        f"rounds x {args.blocks} blocks x {args.steps} steps, "
+        f"{os.cpu_count()} CPUs, load levels {levels} ({args.load_backend})",
+        flush=True,
+    )
+    all_results = {}
+    for level in levels:
+        print(f"# {level} other training process(es)", flush=True)
+        processes = start_load(level, args)
+        try:
+            all_results[level] = run_rounds(backends, args)
+        finally:
+            stop_load(processes)
+    for level, results in all_results.items():
+        print(f"\n### {level} other training process(es)")
+        print_table(results, backends)
+    if len(levels) > 1:
+        print("\n| backend | " + " | ".join(
+            f"slowdown with {level}" for level in levels[1:]) + " |")
+        print("|---|" + "---|" * (len(levels) - 1))
+        idle = medians(all_results[levels[0]], backends)
+        for backend in backends:
+            cells = []
+            for level in levels[1:]:
+                loaded = medians(all_results[level], backends)
+                cells.append(
+                    f"{loaded[backend] / idle[backend]:.2f}x"
+                    if backend in loaded and backend in idle else "-"
+                )
+            print(f"| {backend} | " + " | ".join(cells) + " |")
     versions = {}
-    for backend in backends:
-        for x in ok(backend):
-            versions.update(x["versions"])
+    for results in all_results.values():
+        for backend in backends:
+            for x in ok(results, backend):
+                versions.update(x["versions"])
     print()
     print("versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
     print(f"# total wall {time.perf_counter() - wall_start:.0f} s")
-    if any("error" in x for b in backends for x in results[b]):
+    if any("error" in x for results in all_results.values()
+           for b in backends for x in results[b]):
         sys.exit(1)
 
 
