@@ -111,6 +111,11 @@ def replica_sum(value):
     return value
 
 
+def replica_concat(value):
+    """One program sees the global batch: `value` is all of it."""
+    return value
+
+
 def all_replicas_finite(finite):
     return finite
 

@@ -15,6 +15,7 @@ from keras_gan.tabular.transformer import TabularTransformer
 from keras_gan.tabular.transformer import category_index
 from keras_gan.tabular.transformer import check_frame
 from keras_gan.random_state import SavesSeedState
+from keras_gan.random_state import draw_for_global_batch
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -63,8 +64,12 @@ class OutputHeads(SavesSeedState, keras.layers.Layer):
             elif width == 1:
                 parts.append(ops.ones_like(span))
             else:
-                uniform = keras.random.uniform(
-                    ops.shape(span), 1e-10, 1.0, seed=seed, dtype=span.dtype
+                # One draw for the global batch under distribution.
+                uniform = draw_for_global_batch(
+                    lambda rows, width=width, dtype=span.dtype: keras.random.uniform(
+                        (rows, width), 1e-10, 1.0, seed=seed, dtype=dtype
+                    ),
+                    ops.shape(span)[0],
                 )
                 gumbel = -ops.log(-ops.log(uniform))
                 parts.append(

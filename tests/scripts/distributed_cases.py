@@ -7,6 +7,9 @@ BACKEND is `tensorflow` (`MirroredStrategy` on two logical CPUs) or `jax`
 - `random_draws`: gradient penalty, DiffAugment, adaptive augmentation and
   `d_steps=2`: every random draw inside the step must be per global batch.
 - `nonfinite`: one `inf` in the second replica's half of the batch.
+- `families`: each model of `tests/families.py` (Pix2Pix, CycleGAN, the
+  text GAN, TabularGAN) trained for 2 global batches of 8; saved to
+  `OUT.<family>.npz`.
 Run in its own process: devices must be set before the backend starts.
 """
 
@@ -65,15 +68,37 @@ def build():
     return gan
 
 
+# One strategy per process: the collectives of a second `MirroredStrategy`
+# in the same process can be matched with the first one's.
+STRATEGY = None
+if BACKEND == "tensorflow" and MODE == "parallel":
+    STRATEGY = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
 def scope():
-    if BACKEND == "tensorflow" and MODE == "parallel":
-        return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]).scope()
+    if STRATEGY is not None:
+        return STRATEGY.scope()
     if BACKEND == "jax" and MODE == "parallel":
         keras.distribution.set_distribution(keras.distribution.DataParallel())
     import contextlib
 
     return contextlib.nullcontext()
 
+
+if CASE == "families":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    from tests import families
+
+    for family in families.FAMILIES:
+        with scope():
+            model = families.build(family)
+        initial = families.weights(model)
+        history = families.fit(
+            model, family, families.data(family), families.GLOBAL_BATCH
+        )
+        np.savez(f"{OUT}.{family}.npz", **families.results(model, history, initial))
+    print("replicas", 2 if MODE == "parallel" else 1)
+    sys.exit(0)
 
 data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
 data = data.astype("float32")
