@@ -189,3 +189,22 @@ def test_resume_after_sigkill_mid_epoch_equals_an_uninterrupted_run(
         np.testing.assert_allclose(
             resumed[key], reference[key], atol=1e-6, rtol=1e-5, err_msg=key
         )
+
+
+# === The guide's table ===
+
+
+def test_every_test_the_distributed_guide_names_exists():
+    """Each cell of the family/engine table in docs/distributed.md names the
+    tests backing it: each file and test function must exist."""
+    import re
+
+    with open(os.path.join(conftest.ROOT, "docs", "distributed.md")) as f:
+        guide = f.read()
+    references = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", guide)
+    assert len(references) >= 8
+    for path, function in references:
+        with open(os.path.join(conftest.ROOT, path)) as f:
+            source = f.read()
+        if function:
+            assert f"def {function}(" in source, f"{path}::{function}"

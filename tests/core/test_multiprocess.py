@@ -247,7 +247,7 @@ def test_shard_torch_tensors():
     assert torch.equal(shard[:, 0], torch.tensor([2, 3, 6, 7]))
 
 
-@pytest.mark.parametrize("family", ["pix2pix", "cyclegan", "text"])
+@pytest.mark.parametrize("family", ["pix2pix", "cyclegan", "text", "tabular"])
 def test_torch_two_processes_match_one_process_for_each_family(torch_runs, family):
     single = load(torch_runs / f"single.{family}.rank0.npz")
     ranks = [load(torch_runs / f"distributed.{family}.rank{i}.npz") for i in (0, 1)]
