@@ -1,10 +1,11 @@
-"""Every family under every engine: distribution, mixed precision, saving.
+"""Every family: mixed precision, resume after SIGKILL, the guide's table.
 
 The models are the tiny ones of `tests/families.py` (Pix2Pix, CycleGAN
 with its history pool, the text GAN with Gumbel-softmax noise, TabularGAN
-with training-by-sampling and packing). One subprocess per engine and mode
-trains all of them (`tests/scripts/distributed_cases.py families`); the
-PyTorch 2-process runs are in `tests/core/test_multiprocess.py`.
+with training-by-sampling and packing). Their distributed runs share the
+processes of the core's: `tests/core/test_model_contract.py` (TensorFlow
+`MirroredStrategy`, JAX `DataParallel`) and
+`tests/core/test_multiprocess.py` (PyTorch, 2 processes).
 """
 
 import os
@@ -18,13 +19,9 @@ import pytest
 from keras_gan.training.optimizer_group import SkipNonFiniteOptimizer
 from tests import conftest
 from tests import families
-from tests.conftest import BACKEND
 from tests.conftest import assert_weights_equal
 from tests.conftest import to_numpy
 from tests.conftest import weights_of
-
-SCRIPT = os.path.join(conftest.SCRIPTS, "distributed_cases.py")
-
 
 def load(path):
     with np.load(path) as data:
@@ -51,20 +48,6 @@ def assert_same_training(expected, actual, atol=2e-6, rtol=2e-5):
             assert np.isfinite(expected[key]).all(), key
 
 
-# === Distribution: TensorFlow MirroredStrategy, JAX DataParallel ===
-
-
-def start(mode, out):
-    return subprocess.Popen(
-        [sys.executable, SCRIPT, BACKEND, mode, "families", str(out)],
-        cwd=conftest.ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": conftest.ROOT},
-    )
-
-
 def finish(process, timeout=400):
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -73,32 +56,6 @@ def finish(process, timeout=400):
         raise
     assert process.returncode == 0, stderr[-3000:]
     return stdout
-
-
-@pytest.fixture(scope="module")
-def two_replica_runs(tmp_path_factory):
-    if BACKEND not in ("tensorflow", "jax"):
-        pytest.skip("torch: 2 processes, see test_multiprocess.py")
-    out = tmp_path_factory.mktemp("families")
-    # One after the other: two processes on a 2-core machine would only
-    # slow each other down.
-    assert "replicas 1" in finish(start("single", out / "single"))
-    assert "replicas 2" in finish(start("parallel", out / "parallel"))
-    return out
-
-
-@pytest.mark.parametrize("family", families.FAMILIES)
-def test_two_replica_step_equals_the_single_device_step(two_replica_runs, family):
-    """MirroredStrategy on 2 logical CPUs or DataParallel on 2 host devices,
-    against one device, on the same global batches."""
-    single = load(two_replica_runs / f"single.{family}.npz")
-    parallel = load(two_replica_runs / f"parallel.{family}.npz")
-    assert_same_training(single, parallel)
-    if family == "cyclegan":
-        # The pool filled from the first replica's rows and swapped some of
-        # the second replica's: equal pools mean equal draws.
-        counts = [k for k in single if k.startswith("w") and "pool" in k and "count" in k]
-        assert counts and all(int(single[k]) == 4 for k in counts)
 
 
 # === Mixed precision ===
@@ -176,6 +133,7 @@ def preempted_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", RESUMABLE)
 def test_resume_after_sigkill_mid_epoch_equals_an_uninterrupted_run(
     preempted_runs, family

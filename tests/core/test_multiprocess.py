@@ -60,6 +60,7 @@ def torch_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case", ["random_draws", "nonfinite", "resumed", "short_last"]
 )
@@ -92,6 +93,7 @@ def test_torch_two_processes_match_one_process(torch_runs, case):
         assert single["log_skipped_steps"][0] == 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case, batch", [("uneven", 1), ("uneven_last", 2)], ids=["first", "last"]
 )
@@ -117,6 +119,7 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     BACKEND != "jax" or not os.environ.get("KERAS_GAN_SLOW_TESTS"),
     reason="jax.distributed with 2 CPU processes works (gloo collectives) but "
@@ -247,6 +250,7 @@ def test_shard_torch_tensors():
     assert torch.equal(shard[:, 0], torch.tensor([2, 3, 6, 7]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", ["pix2pix", "cyclegan", "text", "tabular"])
 def test_torch_two_processes_match_one_process_for_each_family(torch_runs, family):
     single = load(torch_runs / f"single.{family}.rank0.npz")
