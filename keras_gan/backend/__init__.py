@@ -8,7 +8,9 @@ module provides:
 - `replica_context()`: `(replica index, number of replicas)` inside a
   `tf.distribute` replica, `(0, 1)` elsewhere.
 - `replica_sum(value)`: `value` summed over the `tf.distribute` replicas;
-  `all_replicas_finite(finite)`: whether a flag holds on every replica.
+  `all_replicas_finite(finite)`: whether a flag holds on every replica;
+  `replica_concat(value)`: the replicas' values concatenated on axis 0
+  (the global batch of a per-replica batch).
 - `prepare_logs(logs)`: the step's logs in the form the trainer reduces.
 - `stateful_cond(pred, true_fn, false_fn)`: `keras.ops.cond` whose branches
   may assign variables (batch-norm statistics, seeds) on every backend.
@@ -28,6 +30,7 @@ if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import all_replicas_finite
     from keras_gan.backend.tensorflow import input_gradients
     from keras_gan.backend.tensorflow import prepare_logs
+    from keras_gan.backend.tensorflow import replica_concat
     from keras_gan.backend.tensorflow import replica_context
     from keras_gan.backend.tensorflow import replica_sum
     from keras_gan.backend.tensorflow import stateful_cond
@@ -36,6 +39,7 @@ elif _BACKEND == "jax":
     from keras_gan.backend.jax import all_replicas_finite
     from keras_gan.backend.jax import input_gradients
     from keras_gan.backend.jax import prepare_logs
+    from keras_gan.backend.jax import replica_concat
     from keras_gan.backend.jax import replica_context
     from keras_gan.backend.jax import replica_sum
     from keras_gan.backend.jax import stateful_cond
@@ -44,6 +48,7 @@ elif _BACKEND == "torch":
     from keras_gan.backend.torch import all_replicas_finite
     from keras_gan.backend.torch import input_gradients
     from keras_gan.backend.torch import prepare_logs
+    from keras_gan.backend.torch import replica_concat
     from keras_gan.backend.torch import replica_context
     from keras_gan.backend.torch import replica_sum
     from keras_gan.backend.torch import stateful_cond

@@ -111,6 +111,11 @@ def replica_sum(value):
     return value
 
 
+def replica_concat(value):
+    """One program sees the global batch: `value` is all of it."""
+    return value
+
+
 def all_replicas_finite(finite):
     return finite
 
@@ -230,4 +235,34 @@ class GANTrainer:
                     )
                 out_shardings = (None, state_shardings)
             step = jax.jit(step, donate_argnums=0, out_shardings=out_shardings)
-        return make_jax_function(self, step)
+        function = make_jax_function(self, step)
+        variable_groups = (
+            self._train_state_variables if training else self._test_state_variables
+        )
+
+        def restoring_on_error(state, iterator):
+            try:
+                return function(state, iterator)
+            except BaseException:
+                _restore(variable_groups(), state)
+                raise
+
+        return restoring_on_error
+
+
+def _restore(variable_groups, state):
+    """Gives the variables back the values of `state`.
+
+    Keras' JAX `fit` and `evaluate` detach the variables' values while the
+    state is threaded through the compiled steps, and attach the last
+    state when they end. A step that raises (a data check refusing a batch
+    while the step is traced, an interrupt) would leave the variables
+    without values, and the model unusable; the state the step received is
+    the model before that step.
+    """
+    for variables, values in zip(variable_groups, state):
+        for variable, value in zip(variables, values):
+            try:
+                variable.assign(value)
+            except Exception:  # A buffer already given to the failed step.
+                return

@@ -38,6 +38,14 @@ def replica_sum(value):
     return context.all_reduce("SUM", value)
 
 
+def replica_concat(value):
+    """`value` of every replica, concatenated in replica order on axis 0."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_gather(value, axis=0)
+
+
 def all_replicas_finite(finite):
     """Whether `finite` holds on every replica."""
     return replica_sum(1.0 - tf.cast(finite, "float32")) == 0.0

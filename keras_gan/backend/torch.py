@@ -57,6 +57,17 @@ def replica_sum(value):
     return total
 
 
+def replica_concat(value):
+    """`value` of every process, concatenated in process order on axis 0
+    inside a training step (no gradient flows through it)."""
+    if not _in_process_group_step():
+        return value
+    value = torch.as_tensor(value).detach().contiguous()
+    parts = [torch.empty_like(value) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, value)
+    return torch.cat(parts)
+
+
 def all_replicas_finite(finite):
     """Whether `finite` holds on every process of a training step."""
     return replica_sum(1.0 - finite.float()) == 0.0
@@ -129,20 +140,61 @@ def _sync_metrics(model, before):
         variable.assign((old.double() + total.reshape(old.shape)).to(old.dtype))
 
 
-def _check_same_batch_size(data):
-    """Raises unless every process got a batch of the same size: each takes
-    its own rows of the global random draws, which assumes equal shards."""
+def _agree_on_step(data, position):
+    """Raises unless every process trains a batch of the same size at the
+    same place of the same epoch; run before each step's collectives.
+
+    One all-reduce of `(rows, epoch, batch)` per process. Each process
+    takes its own rows of the global random draws (noise, penalty mixing,
+    augmentation) and the gradients are a plain mean over the processes:
+    both are the single-process step only when the shards are equal. A
+    process whose data has more batches than the others' would pair its
+    step with another epoch's step of theirs.
+    """
+    rank, count = dist.get_rank(), dist.get_world_size()
     rows = keras.tree.flatten(data)[0].shape[0]
-    sizes = [None] * dist.get_world_size()
-    dist.all_gather_object(sizes, rows)
+    table = torch.zeros((count, 3), dtype=torch.int64)
+    table[rank] = torch.tensor([rows, *position], dtype=torch.int64)
+    dist.all_reduce(table, op=dist.ReduceOp.SUM)
+    sizes = table[:, 0].tolist()
+    positions = [tuple(row) for row in table[:, 1:].tolist()]
+    remedy = (
+        "Give every process the same number of rows with "
+        "`keras_gan.distributed.shard(data, batch_size=...)` and the same "
+        "`batch_size` in `fit` (equal shards of full batches)."
+    )
+    if len(set(positions)) > 1:
+        where = ", ".join(
+            f"process {i}: {_describe(p)}" for i, p in enumerate(positions)
+        )
+        raise ValueError(
+            "Invalid value for the data: the processes of a "
+            "`torch.distributed` run are at different training steps "
+            f"({where}); their data have different numbers of batches. "
+            + remedy
+        )
     if len(set(sizes)) > 1:
         raise ValueError(
             "Invalid value for argument `batch_size`: every process of a "
             "`torch.distributed` run must train on batches of the same "
-            f"size. Received batch sizes per process: {sizes}. Use "
-            "`keras_gan.distributed.shard(data, batch_size=...)` and the "
-            "same `batch_size` in `fit` on every process."
+            f"size at every step. Received batch sizes per process at "
+            f"{_describe(positions[0])}: {sizes}. " + remedy
         )
+
+
+def _describe(position):
+    epoch, batch = position
+    if epoch < 0:
+        return "a `train_on_batch` call"
+    return f"batch {batch + 1} of epoch {epoch + 1}"
+
+
+def _step_position(model):
+    """`(epoch, batch)` of the step about to run; `(-1, 0)` outside `fit`."""
+    progress = getattr(model, "training_progress", None)
+    if progress is None or not progress.in_epoch:
+        return (-1, 0)
+    return (progress.epoch, progress.batches_done)
 
 
 class GANTrainer:
@@ -187,13 +239,9 @@ class GANTrainer:
     def _over_process_group(self, train_function):
         """`train_function` as one data-parallel step of the processes."""
 
-        checked = []
-
         def step_over_process_group(data):
             global _process_group_steps
-            if not checked:
-                _check_same_batch_size(data)
-                checked.append(True)
+            _agree_on_step(data, _step_position(self))
             before = _metric_values(self)
             _process_group_steps += 1
             try:

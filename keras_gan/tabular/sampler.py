@@ -79,14 +79,19 @@ class TabularBatches(keras.utils.PyDataset):
         batch_size: Rows per batch.
         steps: Batches per epoch.
         seed: Integer seed, or a list of them.
+        process: `(index, count)` of this process in a multi-process run:
+            each batch is then drawn for the global batch of
+            `batch_size * count` rows, of which this process keeps its
+            own. Defaults to `(0, 1)`.
     """
 
-    def __init__(self, sampler, batch_size, steps, seed=0):
+    def __init__(self, sampler, batch_size, steps, seed=0, process=(0, 1)):
         super().__init__()
         self.sampler = sampler
         self.batch_size = batch_size
         self.steps = steps
         self.seed = seed
+        self.process = tuple(process)
         self.epoch = 0
 
     def __len__(self):
@@ -95,7 +100,12 @@ class TabularBatches(keras.utils.PyDataset):
     def __getitem__(self, index):
         seed = [*np.atleast_1d(self.seed), self.epoch, index]
         rng = np.random.default_rng(seed)
-        rows, conditions = self.sampler.sample_batch(self.batch_size, rng)
+        index, count = self.process
+        rows, conditions = self.sampler.sample_batch(self.batch_size * count, rng)
+        if count > 1:
+            mine = slice(index * self.batch_size, (index + 1) * self.batch_size)
+            rows = rows[mine]
+            conditions = None if conditions is None else conditions[mine]
         if conditions is None:
             return (rows,)
         return rows, conditions

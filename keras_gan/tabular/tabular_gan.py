@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan import distributed
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
 from keras_gan.models.gan import GAN
@@ -15,6 +16,7 @@ from keras_gan.tabular.transformer import TabularTransformer
 from keras_gan.tabular.transformer import category_index
 from keras_gan.tabular.transformer import check_frame
 from keras_gan.random_state import SavesSeedState
+from keras_gan.random_state import draw_for_global_batch
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -63,8 +65,12 @@ class OutputHeads(SavesSeedState, keras.layers.Layer):
             elif width == 1:
                 parts.append(ops.ones_like(span))
             else:
-                uniform = keras.random.uniform(
-                    ops.shape(span), 1e-10, 1.0, seed=seed, dtype=span.dtype
+                # One draw for the global batch under distribution.
+                uniform = draw_for_global_batch(
+                    lambda rows, width=width, dtype=span.dtype: keras.random.uniform(
+                        (rows, width), 1e-10, 1.0, seed=seed, dtype=dtype
+                    ),
+                    ops.shape(span)[0],
                 )
                 gumbel = -ops.log(-ops.log(uniform))
                 parts.append(
@@ -439,7 +445,11 @@ class TabularGAN(GAN):
             y: Must be `None`.
             batch_size: Rows per batch, a multiple of `pack`. Defaults to
                 `500` (or the largest multiple of `pack` not above the
-                number of rows).
+                number of rows). In a `torch.distributed` or
+                `jax.distributed` run, the batch of each process: every
+                process passes the whole table, and each batch is drawn
+                for the global batch of `batch_size * process_count()`
+                rows, of which each process keeps its own.
             epochs: Number of epochs. Defaults to `1`.
             validation_data: Optional DataFrame evaluated after each epoch.
             initial_epoch: Epoch to start from. Defaults to `0`.
@@ -498,11 +508,13 @@ class TabularGAN(GAN):
         sampler = ConditionSampler(encoded, self.discrete_spans)
         # The step count makes each `fit` call draw new batches.
         step = int(ops.convert_to_numpy(self.training_progress_step()))
+        process = _feeding_process()
         batches = TabularBatches(
             sampler,
             batch_size,
-            steps=max(1, len(data) // batch_size),
+            steps=max(1, len(data) // (batch_size * process[1])),
             seed=[0 if self.seed is None else self.seed, step],
+            process=process,
         )
         batches.epoch = epoch
         return batches
@@ -674,6 +686,15 @@ class TabularGAN(GAN):
             }
         )
         return config
+
+
+def _feeding_process():
+    """`(index, count)` of this process among those feeding their own rows
+    of each global batch (`torch.distributed`, `jax.distributed`); under
+    TensorFlow strategies `fit` splits the global batch itself."""
+    if keras.backend.backend() == "tensorflow":
+        return (0, 1)
+    return (distributed.process_index(), distributed.process_count())
 
 
 def _ctgan_optimizer():

@@ -1,6 +1,8 @@
 import keras
 from keras import ops
 
+from keras_gan import backend
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class ImagePool(keras.layers.Layer):
@@ -60,9 +62,32 @@ class ImagePool(keras.layers.Layer):
         self.built = True
 
     def query(self, images):
-        """Stores `images` and returns the batch to show the discriminator."""
+        """Stores `images` and returns the batch to show the discriminator.
+
+        Under `tf.distribute` and `torch.distributed` every replica queries
+        the pool with the images of the whole global batch (gathered in
+        replica order) and keeps its own rows of the answer: the pool, its
+        draws and what each replica returns are those of one single-device
+        query, and every replica writes the same values to the pool.
+        """
+        replica, num_replicas = backend.replica_context()
+        local_size = ops.shape(images)[0]
+        dtype = images.dtype
+        images = ops.cast(images, "float32")
+        if num_replicas > 1:
+            images = backend.replica_concat(images)
+        returned = self._query_global(images)
+        if num_replicas > 1:
+            returned = ops.slice(
+                returned,
+                [replica * local_size] + [0] * len(self.image_shape),
+                [local_size, *self.image_shape],
+            )
+        return ops.cast(returned, dtype)
+
+    def _query_global(self, images):
         batch_size = ops.shape(images)[0]
-        flat = ops.reshape(ops.cast(images, "float32"), (batch_size, -1))
+        flat = ops.reshape(images, (batch_size, -1))
         position = ops.arange(batch_size, dtype="int32")
         count = ops.convert_to_tensor(self.count)
 
@@ -85,8 +110,7 @@ class ImagePool(keras.layers.Layer):
 
         self.images.assign(self._write(pool, swap_rows, flat))
         self.count.assign(ops.minimum(count + ops.cast(batch_size, "int32"), self.pool_size))
-        returned = ops.reshape(returned, (-1,) + self.image_shape)
-        return ops.cast(returned, images.dtype)
+        return ops.reshape(returned, (-1,) + self.image_shape)
 
     @staticmethod
     def _write(pool, rows, flat):

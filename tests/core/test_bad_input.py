@@ -9,7 +9,7 @@ import pytest
 
 import keras_gan
 from tests.conftest import save_and_reload
-from tests.conftest import gaussian_data, make_gan, to_numpy, weights_of
+from tests.conftest import assert_weights_equal, gaussian_data, make_gan, to_numpy, weights_of
 
 
 def compiled(**kwargs):
@@ -122,3 +122,18 @@ def test_dataset_yielding_no_batches_is_an_error():
     no_batches = (batch for batch in [])
     with pytest.raises(ValueError, match="at least one batch"):
         compiled().fit(no_batches, epochs=1, verbose=0)
+
+
+def test_refused_fit_and_evaluate_leave_the_model_as_it_was():
+    # On JAX the data checks run while the step is traced, after Keras has
+    # detached the variables' values: the refusal must give them back.
+    gan = compiled()
+    before = weights_of(gan)
+    wrong = np.zeros((64, 3), "float32")
+    for call in (gan.fit, gan.evaluate):
+        with pytest.raises(ValueError, match=r"Expected batches of shape \(None, 2\)"):
+            call(wrong, verbose=0)
+        assert_weights_equal(before, weights_of(gan))
+    gan.evaluate(gaussian_data(64), verbose=0)
+    gan.fit(gaussian_data(64), epochs=1, verbose=0)
+    assert not np.allclose(before[0], weights_of(gan)[0])

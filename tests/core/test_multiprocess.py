@@ -11,6 +11,7 @@ import pytest
 import keras_gan
 from tests.conftest import BACKEND
 from tests import conftest
+from tests.core.test_families import assert_same_training
 
 SCRIPTS = os.path.join(conftest.SCRIPTS)
 ROOT = conftest.ROOT
@@ -60,10 +61,13 @@ def torch_runs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["random_draws", "nonfinite", "resumed"])
+@pytest.mark.parametrize(
+    "case", ["random_draws", "nonfinite", "resumed", "short_last"]
+)
 def test_torch_two_processes_match_one_process(torch_runs, case):
     """`resumed`: both processes interrupted after the first batch and
-    restored from the chief's backup, against one uninterrupted process."""
+    restored from the chief's backup, against one uninterrupted process.
+    `short_last`: the epoch ends with a batch of 4 rows on each process."""
     single_case = "random_draws" if case == "resumed" else case
     single = load(torch_runs / f"single.{single_case}.rank0.npz")
     ranks = [load(torch_runs / f"distributed.{case}.rank{i}.npz") for i in (0, 1)]
@@ -90,11 +94,23 @@ def test_torch_two_processes_match_one_process(torch_runs, case):
 
 
 @pytest.mark.slow
-def test_torch_processes_with_different_batch_sizes_are_refused(torch_runs):
-    for rank in (0, 1):
-        error = str(load(torch_runs / f"distributed.uneven.rank{rank}.npz")["error"])
+@pytest.mark.parametrize(
+    "case, batch", [("uneven", 1), ("uneven_last", 2)], ids=["first", "last"]
+)
+def test_torch_processes_with_different_batch_sizes_are_refused(
+    torch_runs, case, batch
+):
+    ranks = [load(torch_runs / f"distributed.{case}.rank{i}.npz") for i in (0, 1)]
+    for result in ranks:
+        error = str(result["error"])
         assert "Invalid value for argument `batch_size`" in error
-        assert "[4, 5]" in error
+        assert f"at batch {batch} of epoch 1: [4, 5]" in error
+        assert "keras_gan.distributed.shard" in error
+        # Refused before the step: only the batches before it trained.
+        assert int(result["d_iterations"]) == batch - 1
+    for key in ranks[0]:
+        if key.startswith("w"):  # Still the same model on both processes.
+            np.testing.assert_array_equal(ranks[0][key], ranks[1][key])
 
 
 def free_port():
@@ -232,3 +248,12 @@ def test_shard_torch_tensors():
     data = torch.arange(8).reshape(8, 1)
     shard = keras_gan.distributed.shard(data, index=1, count=2, batch_size=2)
     assert torch.equal(shard[:, 0], torch.tensor([2, 3, 6, 7]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["pix2pix", "cyclegan", "text", "tabular"])
+def test_torch_two_processes_match_one_process_for_each_family(torch_runs, family):
+    single = load(torch_runs / f"single.{family}.rank0.npz")
+    ranks = [load(torch_runs / f"distributed.{family}.rank{i}.npz") for i in (0, 1)]
+    for rank in ranks:
+        assert_same_training(single, rank)

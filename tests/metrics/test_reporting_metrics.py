@@ -206,6 +206,12 @@ def test_inception_score_matches_a_hand_computation():
     np.testing.assert_allclose(
         metrics.inception_score_from_logits(confident, splits=1), (10.0, 0.0)
     )
+    # The docstring's example: probabilities of exactly 0 (log 0 = -inf).
+    with np.errstate(divide="ignore"):
+        certain = np.log(np.eye(10))
+    assert metrics.inception_score_from_logits(certain, splits=1) == pytest.approx(
+        (10.0, 0.0)
+    )
     same = np.tile(logits[:1], (6, 1))  # no diversity
     np.testing.assert_allclose(
         metrics.inception_score_from_logits(same, splits=2), (1.0, 0.0)
@@ -453,3 +459,41 @@ def test_cli_names_the_missing_weights_file(tmp_path, capsys):
     assert "pt_inception-2015-12-05-6726825d.pth" in error
     assert "--weights" in error
     assert not (tmp_path / "s.npz").exists()
+
+
+def test_progress_bar_ends_its_line_when_the_total_is_unknown(capsys):
+    # A data source has no `num_samples`: the bar has no target, and the
+    # CLI's result used to be printed on the bar's line.
+    metrics.reference_statistics(
+        random_uint8((5, 8, 8, 3), seed=12), tiny_extractor(), batch_size=4,
+        verbose=1,
+    )
+    printed = capsys.readouterr().out
+    assert "5/Unknown" in printed
+    assert printed.endswith("\n")
+
+
+def test_fid_of_a_translator_is_refused_with_the_remedy():
+    import keras_gan
+
+    keras.utils.set_random_seed(0)
+    shape = (8, 8, 3)
+    model = keras_gan.Pix2Pix(
+        keras.Sequential([keras.Input(shape), keras.layers.Conv2D(3, 1)]),
+        keras.Sequential(
+            [keras.Input(shape), keras.layers.Flatten(), keras.layers.Dense(1)]
+        ),
+    )
+    extractor = tiny_extractor()
+    reference = metrics.reference_statistics(
+        random_uint8((4, 8, 8, 3), seed=13), extractor, batch_size=4
+    )
+    with pytest.raises(ValueError, match=r"Pix2Pix translates.*model\.translate"):
+        metrics.fid(model, reference, extractor, num_samples=4, batch_size=4)
+    sources = np.random.default_rng(14).uniform(-1, 1, (4,) + shape)
+    translations = model.translate(sources.astype("float32"))
+    value = metrics.fid(translations, reference, extractor, batch_size=4)
+    assert np.isfinite(value) and value > 0
+    # A subclassed model with no declared input is refused as clearly.
+    with pytest.raises(ValueError, match="needs a model with one input"):
+        metrics.fid(keras.Model(), reference, extractor, num_samples=4)

@@ -9,6 +9,8 @@ BACKEND is `tensorflow` (`MirroredStrategy` on two logical CPUs) or `jax`
 - `random_draws`: gradient penalty, DiffAugment, adaptive augmentation and
   `d_steps=2`: every random draw inside the step must be per global batch.
 - `nonfinite`: one `inf` in the second replica's half of the batch.
+- a family of `tests/families.py` (`pix2pix`, `cyclegan`, `text`,
+  `tabular`): its model trained for 2 global batches of 8.
 Run in its own process: devices must be set before the backend starts.
 """
 
@@ -67,8 +69,8 @@ def build(case):
     return gan
 
 
-# One strategy for every case: two strategies in one process share
-# collective instance keys and abort each other's all-reduces.
+# One strategy per process: the collectives of a second `MirroredStrategy`
+# in the same process can be matched with the first one's.
 STRATEGY = None
 if BACKEND == "tensorflow" and MODE == "parallel":
     STRATEGY = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
@@ -99,6 +101,20 @@ def run(case):
     np.savez(f"{OUT}.{case}.npz", **results)
 
 
+def run_family(family):
+    from tests import families
+
+    with scope():
+        model = families.build(family)
+    initial = families.weights(model)
+    history = families.fit(model, family, families.data(family), families.GLOBAL_BATCH)
+    np.savez(f"{OUT}.{family}.npz", **families.results(model, history, initial))
+
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 for case in CASES.split(","):
-    run(case)
+    if case in ("random_draws", "nonfinite"):
+        run(case)
+    else:
+        run_family(case)
 print("replicas", 2 if MODE == "parallel" else 1)

@@ -15,8 +15,13 @@ the global batch and saves `OUT.<case>.rank0.npz`. Cases, one after another:
 - `resumed` (distributed only): `random_draws` interrupted on every process
   after the first batch, saved by the chief's
   `keras_gan.callbacks.ChiefBackupAndRestore`, and resumed by new models.
-- `uneven` (distributed only): the processes feed batches of different
-  sizes; the error message is saved.
+- `short_last`: `random_draws` on 24 rows, whose last global batch has 8
+  rows: 4 on each process (not cut by `shard`: equal short batches train).
+- each family of `tests/families.py` (Pix2Pix, CycleGAN, the text GAN,
+  TabularGAN): 2 global batches of 8, saved to `OUT.<family>.rank<i>.npz`.
+- `uneven` and `uneven_last` (distributed only): the processes feed
+  batches of different sizes at the first step, or at the last one only
+  (4 and 5 rows after a full batch); the error message is saved.
 """
 
 import os
@@ -31,6 +36,11 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 
 import keras_gan  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+from tests import families  # noqa: E402
+
+FAMILIES = ("pix2pix", "cyclegan", "text", "tabular")
 
 GLOBAL_BATCH = 16
 SHAPE = (8, 8, 1)
@@ -81,8 +91,19 @@ def train(case):
     if case == "nonfinite":
         data[GLOBAL_BATCH - 3] = np.inf  # The second process's rows, first batch.
     batch_size = keras_gan.distributed.per_process_batch_size(GLOBAL_BATCH)
-    data = keras_gan.distributed.shard(data, batch_size=batch_size)
     rank = keras_gan.distributed.process_index()
+    if case == "short_last":
+        case = "random_draws"
+        data = data[: GLOBAL_BATCH + GLOBAL_BATCH // 2]
+        if MODE == "distributed":  # Full batch, then 4 rows, per process.
+            data = np.concatenate(
+                [
+                    data[rank * batch_size : (rank + 1) * batch_size],
+                    data[GLOBAL_BATCH + 4 * rank : GLOBAL_BATCH + 4 * rank + 4],
+                ]
+            )
+    else:
+        data = keras_gan.distributed.shard(data, batch_size=batch_size)
     callbacks = []
     if case == "resumed":
         case = "random_draws"
@@ -101,6 +122,8 @@ def train(case):
     gan = build(case)
     if case == "uneven":
         data, batch_size = data[: 4 + rank], 4 + rank
+    if case == "uneven_last":
+        data = data[: batch_size + 4 + rank]
     initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
     try:
         history = gan.fit(
@@ -108,7 +131,12 @@ def train(case):
             callbacks=callbacks,
         )
     except ValueError as error:
-        np.savez(f"{OUT}.{case}.rank{rank}.npz", error=str(error))
+        np.savez(
+            f"{OUT}.{case}.rank{rank}.npz",
+            error=str(error),
+            d_iterations=keras.ops.convert_to_numpy(gan.d_optimizer.iterations),
+            **{f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)},
+        )
         return
     results = {
         f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)
@@ -124,9 +152,24 @@ def train(case):
     np.savez(f"{OUT}.{name}.rank{rank}.npz", **results)
 
 
-CASES = ["random_draws", "nonfinite"]
+def train_family(family):
+    x = families.data(family)
+    batch_size = keras_gan.distributed.per_process_batch_size(families.GLOBAL_BATCH)
+    if family != "tabular":  # TabularGAN draws its batches itself.
+        x = keras_gan.distributed.shard(x, batch_size=batch_size)
+    model = families.build(family)
+    initial = families.weights(model)
+    history = families.fit(model, family, x, batch_size)
+    rank = keras_gan.distributed.process_index()
+    np.savez(f"{OUT}.{family}.rank{rank}.npz", **families.results(model, history, initial))
+
+
+for family in FAMILIES:
+    train_family(family)
+
+CASES = ["random_draws", "nonfinite", "short_last"]
 if MODE == "distributed":
-    CASES += ["resumed", "uneven"]
+    CASES += ["resumed", "uneven", "uneven_last"]
 for case in CASES:
     train(case)
 print("processes", keras_gan.distributed.process_count())

@@ -49,8 +49,12 @@ def inception_score_from_logits(logits, splits=10):
     scores = []
     for index in range(splits):
         part = log_p[index * num // splits : (index + 1) * num // splits]
-        log_marginal = np.log(np.exp(part).mean(axis=0))
-        divergence = (np.exp(part) * (part - log_marginal)).sum(axis=1)
+        probabilities = np.exp(part)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_marginal = np.log(probabilities.mean(axis=0))
+            terms = probabilities * (part - log_marginal)
+        # A class with probability 0 adds nothing (0 * log 0 = 0), not NaN.
+        divergence = np.where(probabilities > 0, terms, 0.0).sum(axis=1)
         scores.append(np.exp(divergence.mean()))
     return float(np.mean(scores)), float(np.std(scores))
 

@@ -162,6 +162,30 @@ def _first_item(element):
     return keras.ops.convert_to_numpy(element)
 
 
+def check_generator_model(model):
+    """Raises unless images can be drawn from `model`: a model with
+    `generate` (a `keras_gan.GAN`) or a generator with one input."""
+    if hasattr(model, "generate"):
+        return
+    name = type(model).__name__
+    if hasattr(model, "translate"):
+        raise ValueError(
+            f"Invalid value for argument `source`: a {name} translates "
+            "given images and has no latent space to draw images from. "
+            "Pass its translations of a set of source images instead, "
+            "e.g. `source=model.translate(source_images)` (CycleGAN: "
+            "`model.translate(images, direction=...)`)."
+        )
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1:
+        raise ValueError(
+            f"Invalid value for argument `source`: images are drawn from a "
+            "generator model by feeding it standard normal vectors, which "
+            f"needs a model with one input; this {name} has "
+            f"{len(inputs or [])}. Pass generated images instead."
+        )
+
+
 def _generator_batches(model, num_samples, batch_size, seed):
     rng = np.random.default_rng(seed)
     for start in range(0, num_samples, batch_size):
@@ -169,7 +193,7 @@ def _generator_batches(model, num_samples, batch_size, seed):
         if hasattr(model, "generate"):
             yield model.generate(size, seed=int(rng.integers(2**31)))
         else:
-            noise = rng.standard_normal((size,) + tuple(model.input_shape[1:]))
+            noise = rng.standard_normal((size,) + tuple(model.inputs[0].shape[1:]))
             yield keras.ops.convert_to_numpy(
                 model.predict_on_batch(noise.astype("float32"))
             )
@@ -237,6 +261,7 @@ def image_batches(
                 f"source={source!r}"
             )
     if isinstance(source, keras.Model):
+        check_generator_model(source)
         count = num_samples or DEFAULT_GENERATED_SAMPLES
         batches = _generator_batches(source, count, batch_size, seed)
     elif isinstance(source, np.ndarray) or hasattr(source, "shape"):

@@ -78,6 +78,9 @@ def network_outputs_of(
         seen += len(inputs)
         if progress is not None:
             progress.update(seen)
+    if progress is not None and progress.target is None:
+        # Without a known total the bar never ends its line by itself.
+        progress.update(seen, finalize=True)
 
 
 def fid_feature_extractor(
