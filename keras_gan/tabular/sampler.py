@@ -71,8 +71,12 @@ class ConditionSampler:
 class TabularBatches(keras.utils.PyDataset):
     """`fit` batches of `(rows, conditional vectors)` by training-by-sampling.
 
-    Batch `i` of epoch `e` is drawn from a generator seeded with
-    `(*seed, e, i)`, so a run is reproducible.
+    Batch `i` of an epoch is drawn from a generator seeded with
+    `(*seed, epoch_key, i)`: a batch depends on where it stands in
+    training, not on when it is read, so a run is reproducible and a
+    resumed run reads the batches an uninterrupted one would.
+    `keras_gan.tabular.TabularGAN` sets `epoch_key` at the start of every
+    epoch to the number of epochs it has trained (part of its saved state).
 
     Args:
         sampler: A `ConditionSampler`.
@@ -87,18 +91,15 @@ class TabularBatches(keras.utils.PyDataset):
         self.batch_size = batch_size
         self.steps = steps
         self.seed = seed
-        self.epoch = 0
+        self.epoch_key = 0
 
     def __len__(self):
         return self.steps
 
     def __getitem__(self, index):
-        seed = [*np.atleast_1d(self.seed), self.epoch, index]
+        seed = [*np.atleast_1d(self.seed), self.epoch_key, index]
         rng = np.random.default_rng(seed)
         rows, conditions = self.sampler.sample_batch(self.batch_size, rng)
         if conditions is None:
             return (rows,)
         return rows, conditions
-
-    def on_epoch_end(self):
-        self.epoch += 1
