@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tables benchmark (benchmarks/tabular_vs_ctgan.py) on a lent GPU machine:
-# 3 tables x 3 seeds x {keras_gan on JAX, ctgan on torch}, 300 epochs, all 18
-# runs side by side (one CPU thread each; both frameworks on the GPU).
+# 3 tables x 3 seeds x {keras_gan on JAX, ctgan on torch, and the candidate
+# keras_gan_ema}, 300 epochs, all 27 runs side by side (one CPU thread each;
+# both frameworks on the GPU).
 # Writes $OUT/tables/runs.jsonl (one JSON line per run), summary.md (mean
 # +/- std over the seeds) and one log per run. Needs the ctgan, rdt and faker
 # wheels in .whl/ (installed by run_all.sh). Usage, from the repository root:
@@ -17,7 +18,7 @@ export XLA_PYTHON_CLIENT_PREALLOCATE=false
 start=$(date +%s)
 for dataset in fair anes96 randhie; do
   for seed in 0 1 2; do
-    for synthesizer in keras_gan ctgan; do
+    for synthesizer in ${SYNTHESIZERS:-keras_gan ctgan keras_gan_ema}; do
       name="$dataset-$seed-$synthesizer"
       timeout "$limit" python3 benchmarks/tabular_vs_ctgan.py \
         --epochs "$epochs" --datasets "$dataset" --seeds "$seed" \
@@ -30,5 +31,5 @@ wait
 cat "$out"/*.jsonl > "$out/runs.jsonl" 2>/dev/null
 python3 benchmarks/tabular_vs_ctgan.py --summarize "$out/runs.jsonl" \
   > "$out/summary.md" 2>&1
-echo "runs finished: $(wc -l < "$out/runs.jsonl") of 18 after $(( $(date +%s) - start )) s"
-tail -8 "$out/summary.md"
+echo "runs finished: $(wc -l < "$out/runs.jsonl") after $(( $(date +%s) - start )) s"
+tail -12 "$out/summary.md"

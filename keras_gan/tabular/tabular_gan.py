@@ -506,7 +506,8 @@ class TabularGAN(GAN):
                     f"training-by-sampling. Received: {name}={kwargs[name]!r}"
                 )
             kwargs.pop(name, None)
-        # Batches are random draws already.
+        # Batches are random draws already; Keras' shuffling of their order
+        # would draw from Python's `random` and break exact resume.
         kwargs.pop("shuffle", None)
         self.transformer.check_columns(x, "x")
         batch_size = self._check_batch_size(batch_size, len(x))
@@ -529,6 +530,7 @@ class TabularGAN(GAN):
             validation_data=validation_data,
             initial_epoch=initial_epoch,
             callbacks=callbacks,
+            shuffle=False,
             **kwargs,
         )
 
@@ -693,6 +695,10 @@ class TabularGAN(GAN):
         if not conditions:
             if conditions is not None and not isinstance(conditions, dict):
                 self._condition_vector(conditions)  # Raises.
+            if self.transformer.missing_patterns:
+                return self._sample_missing_patterns(
+                    num_rows, seed, batch_size, max_tries
+                )
             return self.transformer.inverse_transform(
                 self.generate(num_rows, seed=seed, batch_size=batch_size)
             )
@@ -731,6 +737,60 @@ class TabularGAN(GAN):
             generated += count
             attempt += 1
         return pd.concat(kept, ignore_index=True).iloc[:num_rows]
+
+    def _sample_missing_patterns(self, num_rows, seed, batch_size, max_tries):
+        """Rows whose missingness patterns have the data's shares.
+
+        A pattern is the set of columns missing together. Generated rows
+        are grouped by pattern, and each pattern keeps as many of its rows
+        as its share of the data asks (generating more while one falls
+        short, within `max_tries * num_rows` rows): missing values come at
+        the data's rates and together, and every kept row is the
+        generator's, with the values it draws alongside that pattern.
+        """
+        import pandas as pd
+
+        info = self.transformer.missing_patterns
+        names = info["columns"]
+        keys = {
+            np.asarray(pattern, bool).tobytes(): index
+            for index, pattern in enumerate(info["patterns"])
+        }
+        counts = np.asarray(info["counts"], "float64")
+        need = _apportion(num_rows, counts / counts.sum())
+        kept = [[] for _ in counts]
+        produced = np.zeros(len(counts))
+        generated, attempt = 0, 0
+        spare = []
+        while need.sum() and generated < max_tries * num_rows:
+            # Enough rows for the pattern that falls shortest so far.
+            rates = (produced + 1.0) / (generated + len(counts))
+            count = int(np.ceil(1.1 * np.max(need / rates)))
+            count = min(max(count, batch_size), max_tries * num_rows - generated)
+            rows = self.transformer.inverse_transform(
+                self.generate(count, seed=[seed, attempt], batch_size=batch_size)
+            )
+            observed = rows[names].isna().to_numpy()
+            index = np.asarray(
+                [keys.get(row.tobytes(), -1) for row in observed], int
+            )
+            for pattern in range(len(counts)):
+                where = np.flatnonzero(index == pattern)
+                produced[pattern] += len(where)
+                taken = where[: need[pattern]]
+                kept[pattern].append(rows.iloc[taken])
+                need[pattern] -= len(taken)
+                spare.append(rows.iloc[where[len(taken) :]])
+            generated += count
+            attempt += 1
+        parts = [part for group in kept for part in group]
+        if need.sum():
+            # A pattern the generator (almost) never draws: fill with rows
+            # of the others rather than fail.
+            parts.append(pd.concat(spare).iloc[: int(need.sum())])
+        result = pd.concat(parts, ignore_index=True)
+        order = np.random.default_rng([seed, attempt]).permutation(len(result))
+        return result.iloc[order].reset_index(drop=True)
 
     def _condition_vector(self, conditions):
         """The conditional vector of the rarest of `conditions`."""
@@ -819,3 +879,13 @@ class CountTrainedEpochs(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._gan.trained_epochs += 1
+
+
+def _apportion(total, shares):
+    """Integers summing to `total`, proportional to `shares` (largest
+    remainders)."""
+    exact = np.asarray(shares, "float64") * total
+    counts = np.floor(exact).astype(int)
+    remainder = total - counts.sum()
+    counts[np.argsort(counts - exact)[:remainder]] += 1
+    return counts

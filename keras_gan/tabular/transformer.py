@@ -72,6 +72,8 @@ class TabularTransformer(ConfigMixin):
             Defaults to `0`.
         columns: Fitted state, as returned by `get_config`; leave it `None`
             and call `fit`.
+        missing_patterns: Fitted state: which columns are missing together,
+            and how often (see `missing_patterns`).
 
     Example:
 
@@ -94,6 +96,7 @@ class TabularTransformer(ConfigMixin):
         max_integer_categories=10,
         seed=0,
         columns=None,
+        missing_patterns=None,
     ):
         if isinstance(discrete_columns, str):
             raise ValueError(
@@ -125,6 +128,7 @@ class TabularTransformer(ConfigMixin):
         self.max_integer_categories = int(max_integer_categories)
         self.seed = seed
         self.columns = columns
+        self.missing_patterns = missing_patterns
 
     # === Fit ===
 
@@ -147,6 +151,7 @@ class TabularTransformer(ConfigMixin):
             else self._fit_continuous(name, data[name])
             for name in data.columns
         ]
+        self.missing_patterns = _missing_patterns(data)
         return self
 
     def _check_fittable(self, name, values):
@@ -411,7 +416,37 @@ class TabularTransformer(ConfigMixin):
             "max_integer_categories": self.max_integer_categories,
             "seed": self.seed,
             "columns": self.columns,
+            "missing_patterns": self.missing_patterns,
         }
+
+
+# At most this many distinct missingness patterns are kept; a table with
+# more is sampled without matching them.
+MAX_MISSING_PATTERNS = 256
+
+
+def _missing_patterns(data):
+    """Which columns are missing together in `data`, and how often.
+
+    Returns `None` without missing values (or with more than
+    `MAX_MISSING_PATTERNS` patterns), else `{"columns": [names with missing
+    values], "patterns": [[0 or 1 per column], ...], "counts": [rows]}`.
+    """
+    missing = data.isna()
+    names = [name for name in data.columns if missing[name].any()]
+    if not names:
+        return None
+    counts = missing[names].value_counts(sort=True)
+    if len(counts) > MAX_MISSING_PATTERNS:
+        return None
+    return {
+        "columns": names,
+        "patterns": [
+            [int(v) for v in (key if isinstance(key, tuple) else (key,))]
+            for key in counts.index
+        ],
+        "counts": [int(c) for c in counts.to_numpy()],
+    }
 
 
 def check_frame(data, argument):
@@ -532,10 +567,18 @@ def _times(seconds, missing, column, dtype):
         values = pd.Series(pd.to_timedelta(nanoseconds.astype("int64"), unit="ns"))
     resolution = column.get("resolution") or 0.0
     if resolution:
-        wall = values.dt.tz_localize(None) if column.get("timezone") else values
+        # On the local clock: dates stay at local midnight across DST.
         step = pd.Timedelta(int(round(resolution * 1e9)), unit="ns")
-        values = values + (wall.dt.round(step) - wall)
-    values[missing] = pd.NaT
+        if column.get("timezone"):
+            wall = values.dt.tz_localize(None).dt.round(step)
+            values = wall.dt.tz_localize(
+                column["timezone"],
+                ambiguous=np.zeros(len(wall), bool),
+                nonexistent="shift_forward",
+            )
+        else:
+            values = values.dt.round(step)
+    values = values.mask(missing)
     return values.astype(dtype).array
 
 
