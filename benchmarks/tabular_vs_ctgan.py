@@ -26,8 +26,11 @@ Tables, all bundled with statsmodels (no download):
   continuous `mdvis` (integer), `lpi`, `fmde`, `physlm`, `disea`; target
   `mdvis > 0` (any doctor visit, from the other columns); batch 500.
 
-`--synthesizers keras_gan_ema` adds a candidate: `TabularGAN` sampling
-from an exponential moving average of its generator (`enable_ema(0.99)`).
+Candidates (`--synthesizers ...`): `keras_gan_ema`, `TabularGAN` sampling
+from an exponential moving average of its generator (`enable_ema(0.99)`);
+`keras_gan_shuffled`, `TabularGAN` with CTGAN's pairing in the
+discriminator step (generated rows get the batch's conditional vectors in
+another order than the real rows).
 
 Reported per run: fit time (transformer fit, network build and
 training), time to sample as many rows as the training set (a cold first
@@ -124,11 +127,12 @@ def split(dataset, seed):
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def run_keras_gan(train, dataset, epochs, seed, ema=None):
+def run_keras_gan(train, dataset, epochs, seed, ema=None, cls=None):
     import keras_gan.tabular
 
     start = time.perf_counter()
-    model = keras_gan.tabular.TabularGAN.from_data(
+    cls = cls or keras_gan.tabular.TabularGAN
+    model = cls.from_data(
         train, discrete_columns=dataset["discrete_columns"], seed=seed
     )
     if ema:
@@ -163,10 +167,69 @@ def run_keras_gan_ema(train, dataset, epochs, seed):
     return run_keras_gan(train, dataset, epochs, seed, ema=0.99)
 
 
+def run_keras_gan_shuffled(train, dataset, epochs, seed):
+    """The candidate: CTGAN's pairing in the discriminator step, where the
+    generated rows get the batch's conditional vectors in another order
+    than the real rows (and the gradient penalty mixes packs of different
+    conditions)."""
+    return run_keras_gan(
+        train, dataset, epochs, seed, cls=shuffled_conditions_class()
+    )
+
+
+def shuffled_conditions_class():
+    import keras
+    from keras import ops
+
+    import keras_gan.tabular
+    from keras_gan.training.network_checks import flatten_logits
+
+    class ShuffledConditions(keras_gan.tabular.TabularGAN):
+        def compute_discriminator_loss(self, real, labels=None, training=True):
+            if labels is None:
+                return super().compute_discriminator_loss(real, labels, training)
+            rows = ops.shape(real)[0]
+            order = keras.random.shuffle(
+                ops.arange(rows), seed=self.penalty_stream.seed_generator
+            )
+            fake_labels = ops.take(labels, order, axis=0)
+            fake = ops.stop_gradient(
+                self.generate_fake(rows, fake_labels, training=training)
+            )
+            real_logits = self.judge(real, labels, training=training)
+            fake_logits = self.judge(fake, fake_labels, training=training)
+            total = self.loss_fn.discriminator_loss(real_logits, fake_logits)
+            terms = {"d_loss": total}
+
+            def packed(samples, conditions):
+                return self.pack_samples(
+                    ops.concatenate(
+                        [samples, ops.cast(conditions, samples.dtype)], axis=-1
+                    )
+                )
+
+            def critic(packs):
+                return flatten_logits(self.discriminator(packs, training=training))
+
+            for penalty in self.penalties:
+                terms[penalty.name] = penalty(
+                    critic,
+                    packed(real, labels),
+                    packed(ops.cast(fake, real.dtype), fake_labels),
+                    step=self.d_optimizer.iterations,
+                    seed=self.penalty_stream.seed_generator,
+                )
+                total = total + terms[penalty.name]
+            return total, terms, real_logits
+
+    return ShuffledConditions
+
+
 SYNTHESIZERS = {
     "keras_gan": run_keras_gan,
     "ctgan": run_ctgan,
     "keras_gan_ema": run_keras_gan_ema,
+    "keras_gan_shuffled": run_keras_gan_shuffled,
 }
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The tables benchmark (benchmarks/tabular_vs_ctgan.py) on a lent GPU machine:
-# 3 tables x 3 seeds x {keras_gan on JAX, ctgan on torch, and the candidate
-# keras_gan_ema}, 300 epochs, all 27 runs side by side (one CPU thread each;
-# both frameworks on the GPU).
+# 3 tables x 3 seeds x {keras_gan on JAX, ctgan on torch, and the candidates
+# keras_gan_ema and keras_gan_shuffled}, 300 epochs, all 36 runs side by side
+# (one CPU thread each; both frameworks on the GPU).
 # Writes $OUT/tables/runs.jsonl (one JSON line per run), summary.md (mean
 # +/- std over the seeds) and one log per run. Needs the ctgan, rdt and faker
 # wheels in .whl/ (installed by run_all.sh). Usage, from the repository root:
@@ -18,7 +18,7 @@ export XLA_PYTHON_CLIENT_PREALLOCATE=false
 start=$(date +%s)
 for dataset in fair anes96 randhie; do
   for seed in 0 1 2; do
-    for synthesizer in ${SYNTHESIZERS:-keras_gan ctgan keras_gan_ema}; do
+    for synthesizer in ${SYNTHESIZERS:-keras_gan ctgan keras_gan_ema keras_gan_shuffled}; do
       name="$dataset-$seed-$synthesizer"
       timeout "$limit" python3 benchmarks/tabular_vs_ctgan.py \
         --epochs "$epochs" --datasets "$dataset" --seeds "$seed" \

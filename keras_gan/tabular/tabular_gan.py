@@ -615,6 +615,28 @@ class TabularGAN(GAN):
             noise = rng.uniform(-1.0, 1.0, shape).astype("float32")
         else:
             noise = rng.standard_normal(shape).astype("float32")
+        arrays = [noise] if conditions is None else [noise, conditions]
+        forward = networks.numpy_inference(self.sampling_generator)
+        if forward is None:
+            raw = self._backend_forward(noise, conditions, batch_size)
+        else:
+            raw = np.concatenate(
+                [
+                    forward([a[start : start + batch_size] for a in arrays])
+                    for start in range(0, num_samples, batch_size)
+                ],
+                axis=0,
+            )
+        return activate(
+            raw,
+            self.transformer.output_info,
+            self.output_heads.temperature,
+            np.random.default_rng(seeds.spawn(1)[0]),
+        )
+
+    def _backend_forward(self, noise, conditions, batch_size):
+        """Raw generator outputs computed by the backend."""
+        num_samples = len(noise)
         # Called directly in inference mode (no `predict` to compile), on
         # chunks of one shape: the last one is padded, so that no backend
         # traces a second shape.
@@ -633,12 +655,7 @@ class TabularGAN(GAN):
                     )
                 )
             )
-        return activate(
-            np.concatenate(raw, axis=0)[:num_samples],
-            self.transformer.output_info,
-            self.output_heads.temperature,
-            np.random.default_rng(seeds.spawn(1)[0]),
-        )
+        return np.concatenate(raw, axis=0)[:num_samples]
 
     def original_conditions(self, num_samples, rng):
         """Conditional vectors with each span's entries at their data
@@ -857,7 +874,8 @@ def _ctgan_optimizer():
 
 
 class CountTrainedEpochs(keras.callbacks.Callback):
-    """Keys each epoch's batches by the epochs the model has trained.
+    """Keys each epoch's batches by the model's batch seed and the epochs it
+    has trained.
 
     `TabularGAN.fit` puts it before the user's callbacks, so a checkpoint
     written at an epoch's end already counts that epoch.
@@ -874,7 +892,9 @@ class CountTrainedEpochs(keras.callbacks.Callback):
         self._datasets = datasets
 
     def on_epoch_begin(self, epoch, logs=None):
+        # Read here, after `BackupAndRestore` may have restored them.
         for dataset in self._datasets:
+            dataset.seed = [self._gan.batch_seed, *dataset.seed[1:]]
             dataset.epoch_key = self._gan.trained_epochs
 
     def on_epoch_end(self, epoch, logs=None):
