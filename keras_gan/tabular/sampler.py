@@ -8,15 +8,16 @@ class ConditionSampler:
     """Draws conditional vectors and the real rows that match them.
 
     Training-by-sampling (Xu et al. 2019): for each row of a batch, pick a
-    discrete column uniformly, then a category of it with probability
-    proportional to `log(1 + count)`, so that rare categories are seen far
-    more often than their share of the data; then pick a real row of that
-    category. The conditional vector is the one-hot of that category within
-    the concatenation of all discrete columns' one-hots.
+    conditional span (a discrete column, or the missingness indicator of a
+    continuous column with missing values) uniformly, then an entry of it
+    with probability proportional to `log(1 + count)`, so that rare
+    categories are seen far more often than their share of the data; then
+    pick a real row with that entry. The conditional vector is the one-hot
+    of that entry within the concatenation of all conditional spans.
 
     Args:
         encoded: Encoded rows, shape `(rows, output_dim)`.
-        discrete_spans: `(name, start, width)` of each discrete column in
+        discrete_spans: `(name, start, width)` of each conditional span in
             `encoded` (`TabularTransformer.discrete_spans()`).
     """
 

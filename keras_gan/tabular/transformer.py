@@ -758,7 +758,11 @@ def _decode_discrete(block, column):
             categories=[c for c in categories if c is not None],
             ordered=column.get("ordered", False),
         )
-    missing = np.asarray([v is None for v in values], dtype=bool)
+    missing = (
+        indices == len(categories) - 1
+        if column.get("has_missing")
+        else np.zeros(len(values), bool)
+    )
     pandas_dtype = pd.api.types.pandas_dtype(dtype)
     if isinstance(pandas_dtype, np.dtype) and pandas_dtype.kind == "O":
         values[missing] = np.nan
