@@ -1,35 +1,55 @@
-"""`keras_gan.tabular.TabularGAN` next to the `ctgan` package, in one run.
+"""`keras_gan.tabular.TabularGAN` next to the `ctgan` package, over seeds.
 
 Both synthesizers get the same training rows, the same discrete columns,
-the same number of epochs and the same batch size (CTGAN's defaults
-otherwise: pack 10, 128-d noise, 256-256 networks, WGAN-GP, Adam 2e-4).
-Each dataset is split 80/20 (stratified on the target); the synthesizers
-see the 80%, the held-out 20% scores machine-learning efficacy.
+the same number of epochs and the same batch size, and CTGAN's defaults
+otherwise (pack 10, 128-d noise, 256-256 networks, WGAN-GP, Adam 2e-4):
+`TabularGAN.from_data(...)` and `compile()` with their defaults, and
+`ctgan.CTGAN(epochs=..., batch_size=...)`. For each seed, each table is
+split 80/20 (stratified on the target, the split seeded by the seed); the
+synthesizers see the 80 %, the held-out 20 % scores machine-learning
+efficacy.
 
-Datasets, both bundled with statsmodels (no download):
+Tables, all bundled with statsmodels (no download):
 
-- `fair`: 6,366 rows; discrete `rate_marriage`, `religious`, `educ`,
-  `occupation`, `occupation_husb`; continuous `age`, `yrs_married`,
-  `children` and the skewed `affairs`; target `affairs > 0` (predicted
-  from the other columns).
-- `anes96`: 944 rows of the 1996 American National Election Study;
+- `fair`: 6,366 rows (5,092 for training); discrete `rate_marriage`,
+  `religious`, `educ`, `occupation`, `occupation_husb`; continuous `age`,
+  `yrs_married`, `children` and the skewed `affairs`; target
+  `affairs > 0` (predicted from the other columns); batch 500.
+- `anes96`: 944 rows (755) of the 1996 American National Election Study;
   discrete `TVnews`, `selfLR`, `ClinLR`, `DoleLR`, `PID`, `educ`, `vote`;
   continuous `popul`, `age`, `income` (`logpopul` dropped, it is
-  `log(popul + 0.1)`); target `vote`.
+  `log(popul + 0.1)`); target `vote`; batch 100.
+- `randhie` (the adult-like table: one row per person, a binary target
+  from mixed survey columns): 6,250 of the 20,190 rows of the RAND Health
+  Insurance Experiment (5,000 for training), drawn once with seed 0;
+  discrete `lncoins` (5 plans), `idp`, `hlthg`, `hlthf`, `hlthp`;
+  continuous `mdvis` (integer), `lpi`, `fmde`, `physlm`, `disea`; target
+  `mdvis > 0` (any doctor visit, from the other columns); batch 500.
 
-Each framework runs on `--threads` CPU threads (1 by default). Reported
-per synthesizer: fit time (transformer fit, network build and
-training), time to sample as many rows as the training set, column shapes
-and pair trends (mean scores of `keras_gan.tabular.metrics`), and the
-macro F1 on the held-out rows of a logistic regression trained on
-synthetic rows (and, for reference, on the real training rows).
+Candidates (`--synthesizers ...`): `keras_gan_ema`, `TabularGAN` sampling
+from an exponential moving average of its generator (`enable_ema(0.99)`);
+`keras_gan_shuffled`, `TabularGAN` with CTGAN's pairing in the
+discriminator step (generated rows get the batch's conditional vectors in
+another order than the real rows).
+
+Reported per run: fit time (transformer fit, network build and
+training), time to sample as many rows as the training set (a cold first
+call), column shapes and pair trends (`keras_gan.tabular.metrics`,
+SDMetrics' definitions), and the macro F1 on the held-out rows of a
+logistic regression trained on synthetic rows (and, for reference, on the
+real training rows). `--summarize` reads the JSON lines of runs and prints
+mean +/- standard deviation over seeds per table and synthesizer.
 
 ```
-KERAS_BACKEND=jax python benchmarks/tabular_vs_ctgan.py --epochs 100
+KERAS_BACKEND=jax python benchmarks/tabular_vs_ctgan.py --epochs 300 \\
+    --seeds 0 1 2 --output runs.jsonl
+python benchmarks/tabular_vs_ctgan.py --summarize runs.jsonl
 python benchmarks/tabular_vs_ctgan.py --epochs 2 --datasets anes96  # smoke
 ```
 
-Needs the `benchmarks` extra (`ctgan`) and the `tabular` extra.
+Each framework runs on `--threads` CPU threads (1 by default); CTGAN uses
+the GPU when `CTGAN_GPU=1` (JAX uses one whenever it sees one). Needs the
+`benchmarks` extra (`ctgan`) and the `tabular` extra.
 """
 
 import argparse
@@ -39,6 +59,14 @@ import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+SCORES = (
+    "column_shapes",
+    "pair_trends",
+    "ml_efficacy_f1",
+    "fit_seconds",
+    "sample_seconds",
+)
 
 
 def load_fair():
@@ -69,7 +97,22 @@ def load_anes96():
     }
 
 
-DATASETS = {"fair": load_fair, "anes96": load_anes96}
+def load_randhie():
+    import statsmodels.api as sm
+
+    data = sm.datasets.randhie.load_pandas().data
+    data = data.sample(6250, random_state=0).reset_index(drop=True)
+    discrete = ["lncoins", "idp", "hlthg", "hlthf", "hlthp"]
+    return {
+        "data": data,
+        "discrete_columns": discrete,
+        "target": lambda df: df["mdvis"] > 0,
+        "features": [c for c in data.columns if c != "mdvis"],
+        "batch_size": 500,
+    }
+
+
+DATASETS = {"fair": load_fair, "anes96": load_anes96, "randhie": load_randhie}
 
 
 def split(dataset, seed):
@@ -84,13 +127,16 @@ def split(dataset, seed):
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def run_keras_gan(train, dataset, epochs, seed):
+def run_keras_gan(train, dataset, epochs, seed, ema=None, cls=None):
     import keras_gan.tabular
 
     start = time.perf_counter()
-    model = keras_gan.tabular.TabularGAN.from_data(
+    cls = cls or keras_gan.tabular.TabularGAN
+    model = cls.from_data(
         train, discrete_columns=dataset["discrete_columns"], seed=seed
     )
+    if ema:
+        model.enable_ema(decay=ema)
     model.compile()
     model.fit(train, epochs=epochs, batch_size=dataset["batch_size"], verbose=0)
     fit_seconds = time.perf_counter() - start
@@ -103,7 +149,11 @@ def run_ctgan(train, dataset, epochs, seed):
     from ctgan import CTGAN
 
     start = time.perf_counter()
-    model = CTGAN(epochs=epochs, batch_size=dataset["batch_size"], cuda=False)
+    model = CTGAN(
+        epochs=epochs,
+        batch_size=dataset["batch_size"],
+        enable_gpu=os.environ.get("CTGAN_GPU") == "1",
+    )
     model.set_random_state(seed)
     model.fit(train, discrete_columns=dataset["discrete_columns"])
     fit_seconds = time.perf_counter() - start
@@ -112,7 +162,75 @@ def run_ctgan(train, dataset, epochs, seed):
     return synthetic, fit_seconds, time.perf_counter() - start
 
 
-SYNTHESIZERS = {"keras_gan": run_keras_gan, "ctgan": run_ctgan}
+def run_keras_gan_ema(train, dataset, epochs, seed):
+    """The candidate: sampling from an EMA of the generator (decay 0.99)."""
+    return run_keras_gan(train, dataset, epochs, seed, ema=0.99)
+
+
+def run_keras_gan_shuffled(train, dataset, epochs, seed):
+    """The candidate: CTGAN's pairing in the discriminator step, where the
+    generated rows get the batch's conditional vectors in another order
+    than the real rows (and the gradient penalty mixes packs of different
+    conditions)."""
+    return run_keras_gan(
+        train, dataset, epochs, seed, cls=shuffled_conditions_class()
+    )
+
+
+def shuffled_conditions_class():
+    import keras
+    from keras import ops
+
+    import keras_gan.tabular
+    from keras_gan.training.network_checks import flatten_logits
+
+    class ShuffledConditions(keras_gan.tabular.TabularGAN):
+        def compute_discriminator_loss(self, real, labels=None, training=True):
+            if labels is None:
+                return super().compute_discriminator_loss(real, labels, training)
+            rows = ops.shape(real)[0]
+            order = keras.random.shuffle(
+                ops.arange(rows), seed=self.penalty_stream.seed_generator
+            )
+            fake_labels = ops.take(labels, order, axis=0)
+            fake = ops.stop_gradient(
+                self.generate_fake(rows, fake_labels, training=training)
+            )
+            real_logits = self.judge(real, labels, training=training)
+            fake_logits = self.judge(fake, fake_labels, training=training)
+            total = self.loss_fn.discriminator_loss(real_logits, fake_logits)
+            terms = {"d_loss": total}
+
+            def packed(samples, conditions):
+                return self.pack_samples(
+                    ops.concatenate(
+                        [samples, ops.cast(conditions, samples.dtype)], axis=-1
+                    )
+                )
+
+            def critic(packs):
+                return flatten_logits(self.discriminator(packs, training=training))
+
+            for penalty in self.penalties:
+                terms[penalty.name] = penalty(
+                    critic,
+                    packed(real, labels),
+                    packed(ops.cast(fake, real.dtype), fake_labels),
+                    step=self.d_optimizer.iterations,
+                    seed=self.penalty_stream.seed_generator,
+                )
+                total = total + terms[penalty.name]
+            return total, terms, real_logits
+
+    return ShuffledConditions
+
+
+SYNTHESIZERS = {
+    "keras_gan": run_keras_gan,
+    "ctgan": run_ctgan,
+    "keras_gan_ema": run_keras_gan_ema,
+    "keras_gan_shuffled": run_keras_gan_shuffled,
+}
 
 
 def score(train, test, synthetic, dataset):
@@ -150,17 +268,96 @@ def limit_threads(threads):
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
 
+def run(name, synthesizer, epochs, seed):
+    """One fit, sample and score: a result row."""
+    import keras
+
+    dataset = DATASETS[name]()
+    train, test = split(dataset, seed)
+    synthetic, fit_seconds, sample_seconds = SYNTHESIZERS[synthesizer](
+        train, dataset, epochs, seed
+    )
+    return {
+        "dataset": name,
+        "synthesizer": synthesizer,
+        "backend": "torch" if synthesizer == "ctgan" else keras.backend.backend(),
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": dataset["batch_size"],
+        "train_rows": len(train),
+        "fit_seconds": fit_seconds,
+        "sample_seconds": sample_seconds,
+        **score(train, test, synthetic, dataset),
+    }
+
+
+def summarize(rows):
+    """Mean and standard deviation (ddof=1) of every score over seeds."""
+    import numpy as np
+
+    groups = {}
+    for row in rows:
+        key = (row["dataset"], row["synthesizer"], row["epochs"])
+        groups.setdefault(key, []).append(row)
+    summary = []
+    for (dataset, synthesizer, epochs), group in sorted(groups.items()):
+        entry = {
+            "dataset": dataset,
+            "synthesizer": synthesizer,
+            "epochs": epochs,
+            "seeds": sorted(row["seed"] for row in group),
+        }
+        for name in SCORES + ("real_data_f1",):
+            values = np.asarray([row[name] for row in group], "float64")
+            entry[name] = float(values.mean())
+            entry[name + "_std"] = (
+                float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            )
+        summary.append(entry)
+    return summary
+
+
+def print_table(summary):
+    print(
+        "| dataset | synthesizer | seeds | fit (s) | sample (s) | column shapes "
+        "| pair trends | ML efficacy F1 (real data) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for e in summary:
+        cell = lambda name, digits=3: (  # noqa: E731
+            f"{e[name]:.{digits}f} ± {e[name + '_std']:.{digits}f}"
+        )
+        print(
+            f"| {e['dataset']} | {e['synthesizer']} | "
+            f"{','.join(map(str, e['seeds']))} | {cell('fit_seconds', 0)} | "
+            f"{cell('sample_seconds', 2)} | {cell('column_shapes')} | "
+            f"{cell('pair_trends')} | {cell('ml_efficacy_f1')} "
+            f"({e['real_data_f1']:.3f}) |"
+        )
+
+
+def read_rows(paths):
+    rows = []
+    for path in paths:
+        with open(path) as file:
+            for line in file:
+                line = line.strip()
+                if line.startswith("{"):
+                    rows.append(json.loads(line))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument(
         "--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS)
     )
     parser.add_argument(
         "--synthesizers",
         nargs="+",
-        default=list(SYNTHESIZERS),
+        default=["keras_gan", "ctgan"],
         choices=list(SYNTHESIZERS),
     )
     parser.add_argument(
@@ -171,51 +368,36 @@ def main():
         "On a shared machine more threads than free cores make PyTorch's "
         "busy-waiting threads 10-40x slower; 0 keeps the defaults.",
     )
-    parser.add_argument("--output", help="Write the results as JSON here.")
+    parser.add_argument(
+        "--output", help="Append each run's result here as a JSON line."
+    )
+    parser.add_argument(
+        "--summarize",
+        nargs="+",
+        metavar="JSONL",
+        help="Print the mean +/- std table of these files' runs and exit.",
+    )
     args = parser.parse_args()
+    if args.summarize:
+        summary = summarize(read_rows(args.summarize))
+        print(json.dumps(summary, indent=1))
+        print_table(summary)
+        return
     if args.threads:
         limit_threads(args.threads)
 
-    import keras
-
-    results = []
+    rows = []
     for name in args.datasets:
-        dataset = DATASETS[name]()
-        train, test = split(dataset, args.seed)
-        for synthesizer in args.synthesizers:
-            synthetic, fit_seconds, sample_seconds = SYNTHESIZERS[synthesizer](
-                train, dataset, args.epochs, args.seed
-            )
-            row = {
-                "dataset": name,
-                "synthesizer": synthesizer,
-                "backend": keras.backend.backend()
-                if synthesizer == "keras_gan"
-                else "torch",
-                "epochs": args.epochs,
-                "batch_size": dataset["batch_size"],
-                "fit_seconds": fit_seconds,
-                "sample_seconds": sample_seconds,
-                **score(train, test, synthetic, dataset),
-            }
-            results.append(row)
-            print(json.dumps(row), flush=True)
+        for seed in args.seeds:
+            for synthesizer in args.synthesizers:
+                row = run(name, synthesizer, args.epochs, seed)
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+                if args.output:
+                    with open(args.output, "a") as file:
+                        file.write(json.dumps(row) + "\n")
     print()
-    print(
-        "| dataset | synthesizer | fit (s) | sample (s) | column shapes | "
-        "pair trends | ML efficacy F1 (real data) |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for row in results:
-        print(
-            f"| {row['dataset']} | {row['synthesizer']} ({row['backend']}) | "
-            f"{row['fit_seconds']:.0f} | {row['sample_seconds']:.2f} | "
-            f"{row['column_shapes']:.3f} | {row['pair_trends']:.3f} | "
-            f"{row['ml_efficacy_f1']:.3f} ({row['real_data_f1']:.3f}) |"
-        )
-    if args.output:
-        with open(args.output, "w") as file:
-            json.dump(results, file, indent=2)
+    print_table(summarize(rows))
 
 
 if __name__ == "__main__":

@@ -108,3 +108,14 @@ def set_minimized(metric):
 def model_loss_tracker(model):
     """Keras' own `loss` tracker of a model (a GAN logs its own `loss`)."""
     return getattr(model, "_loss_tracker", None)
+
+
+def run_functional_graph(model, inputs, operation_fn):
+    """Runs a functional `model` on `inputs`, each layer replaced by
+    `operation_fn(layer)` (a callable on the layer's call arguments).
+
+    Keras runs its own graphs this way (`Function._run_through_graph`) but
+    does not export it; `keras_gan.tabular` uses it to run the generator in
+    NumPy for sampling.
+    """
+    return model._run_through_graph(inputs, operation_fn=operation_fn)

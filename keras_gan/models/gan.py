@@ -334,17 +334,41 @@ class GAN(AdversarialModel):
         adversarial = self.loss_fn.discriminator_loss(real_logits, fake_logits)
         terms = {"d_loss": adversarial}
         total = adversarial
-        for penalty in self.penalties:
-            terms[penalty.name] = penalty(
-                lambda x: self.judge(x, labels, training=training),
+        critic, penalty_real, penalty_fake, input_gradients = (
+            self.penalty_inputs(
                 real,
                 fake,
+                labels,
+                training,
+                {"real": real_gradients, "fake": fake_gradients},
+            )
+        )
+        for penalty in self.penalties:
+            terms[penalty.name] = penalty(
+                critic,
+                penalty_real,
+                penalty_fake,
                 step=self.d_optimizer.iterations,
                 seed=self.penalty_stream.seed_generator,
-                input_gradients={"real": real_gradients, "fake": fake_gradients},
+                input_gradients=input_gradients,
             )
             total = total + terms[penalty.name]
         return total, terms, real_logits
+
+    def penalty_inputs(self, real, fake, labels, training, input_gradients):
+        """What the penalties see: `(critic, real, fake, input_gradients)`.
+
+        By default the critic is `judge` on samples (so a gradient penalty
+        draws one mix and takes one gradient norm per sample), and the
+        input gradients of the loss pass are shared. A model may judge
+        other inputs, e.g. whole packs (`keras_gan.tabular.TabularGAN`).
+        """
+        return (
+            lambda x: self.judge(x, labels, training=training),
+            real,
+            fake,
+            input_gradients,
+        )
 
     def compute_generator_loss(self, real, labels=None, training=True):
         """Returns the generator loss of one generator step."""

@@ -3,6 +3,9 @@
 import random
 
 import keras
+import numpy as np
+
+from keras_gan import compat
 
 
 def tabular_generator(
@@ -72,3 +75,84 @@ def tabular_discriminator(
             )(hidden)
     outputs = keras.layers.Dense(1)(hidden)
     return keras.Model(inputs, outputs, name=name)
+
+
+def numpy_inference(model):
+    """The inference pass of `model` as a NumPy function, or `None`.
+
+    For functional models built of `Dense` (linear or ReLU activation),
+    `BatchNormalization` (its moving statistics), `ReLU` and `Concatenate`
+    layers, as `tabular_generator` builds them: a function of a list of
+    NumPy arrays (one per model input) computing the outputs in float32
+    NumPy, so that sampling compiles nothing and calls no backend. The
+    weights are read when this is called. Any other layer (or model) gives
+    `None`: the caller then uses the backend.
+
+    Args:
+        model: A Keras model.
+
+    Returns:
+        A function, or `None`.
+    """
+    if not isinstance(model, keras.Model) or not hasattr(model, "outputs"):
+        return None
+    layers = [
+        layer
+        for layer in model.layers
+        if not isinstance(layer, keras.layers.InputLayer)
+    ]
+    operations = {id(layer): _numpy_operation(layer) for layer in layers}
+    if any(operation is None for operation in operations.values()):
+        return None
+
+    def forward(inputs):
+        outputs = compat.run_functional_graph(
+            model,
+            [np.asarray(x, "float32") for x in inputs],
+            lambda layer: operations[id(layer)],
+        )
+        return np.asarray(outputs)
+
+    return forward
+
+
+def _numpy_operation(layer):
+    """A NumPy callable computing `layer` in inference mode, or `None`."""
+    get = lambda variable: np.asarray(  # noqa: E731
+        keras.ops.convert_to_numpy(variable), "float32"
+    )
+    if type(layer) is keras.layers.Dense:
+        activation = layer.activation
+        if activation not in (keras.activations.linear, keras.activations.relu):
+            return None
+        if getattr(layer, "lora_enabled", False) or getattr(
+            layer, "quantization_mode", None
+        ):
+            return None
+        kernel = get(layer.kernel)
+        bias = get(layer.bias) if layer.use_bias else np.float32(0.0)
+        relu = activation is keras.activations.relu
+
+        def dense(x, **kwargs):
+            y = x @ kernel + bias
+            return np.maximum(y, 0.0) if relu else y
+
+        return dense
+    if type(layer) is keras.layers.BatchNormalization:
+        ndim = len(layer.input.shape)
+        if layer.axis not in (-1, ndim - 1):
+            return None
+        scale = 1.0 / np.sqrt(get(layer.moving_variance) + np.float32(layer.epsilon))
+        if layer.scale:
+            scale = scale * get(layer.gamma)
+        shift = -get(layer.moving_mean) * scale
+        if layer.center:
+            shift = shift + get(layer.beta)
+        return lambda x, **kwargs: x * scale + shift
+    if type(layer) is keras.layers.ReLU:
+        if layer.max_value is not None or layer.negative_slope or layer.threshold:
+            return None
+        return lambda x, **kwargs: np.maximum(x, 0.0)
+    if type(layer) is keras.layers.Concatenate:
+        return lambda values, **kwargs: np.concatenate(values, axis=layer.axis)
+    return None

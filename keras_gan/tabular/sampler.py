@@ -8,15 +8,16 @@ class ConditionSampler:
     """Draws conditional vectors and the real rows that match them.
 
     Training-by-sampling (Xu et al. 2019): for each row of a batch, pick a
-    discrete column uniformly, then a category of it with probability
-    proportional to `log(1 + count)`, so that rare categories are seen far
-    more often than their share of the data; then pick a real row of that
-    category. The conditional vector is the one-hot of that category within
-    the concatenation of all discrete columns' one-hots.
+    conditional span (a discrete column, or the missingness indicator of a
+    continuous column with missing values) uniformly, then an entry of it
+    with probability proportional to `log(1 + count)`, so that rare
+    categories are seen far more often than their share of the data; then
+    pick a real row with that entry. The conditional vector is the one-hot
+    of that entry within the concatenation of all conditional spans.
 
     Args:
         encoded: Encoded rows, shape `(rows, output_dim)`.
-        discrete_spans: `(name, start, width)` of each discrete column in
+        discrete_spans: `(name, start, width)` of each conditional span in
             `encoded` (`TabularTransformer.discrete_spans()`).
     """
 
@@ -71,8 +72,12 @@ class ConditionSampler:
 class TabularBatches(keras.utils.PyDataset):
     """`fit` batches of `(rows, conditional vectors)` by training-by-sampling.
 
-    Batch `i` of epoch `e` is drawn from a generator seeded with
-    `(*seed, e, i)`, so a run is reproducible.
+    Batch `i` of an epoch is drawn from a generator seeded with
+    `(*seed, epoch_key, i)`: a batch depends on where it stands in
+    training, not on when it is read, so a run is reproducible and a
+    resumed run reads the batches an uninterrupted one would.
+    `keras_gan.tabular.TabularGAN` sets `epoch_key` at the start of every
+    epoch to the number of epochs it has trained (part of its saved state).
 
     Args:
         sampler: A `ConditionSampler`.
@@ -92,13 +97,13 @@ class TabularBatches(keras.utils.PyDataset):
         self.steps = steps
         self.seed = seed
         self.process = tuple(process)
-        self.epoch = 0
+        self.epoch_key = 0
 
     def __len__(self):
         return self.steps
 
     def __getitem__(self, index):
-        seed = [*np.atleast_1d(self.seed), self.epoch, index]
+        seed = [*np.atleast_1d(self.seed), self.epoch_key, index]
         rng = np.random.default_rng(seed)
         index, count = self.process
         rows, conditions = self.sampler.sample_batch(self.batch_size * count, rng)
@@ -109,6 +114,3 @@ class TabularBatches(keras.utils.PyDataset):
         if conditions is None:
             return (rows,)
         return rows, conditions
-
-    def on_epoch_end(self):
-        self.epoch += 1

@@ -1,5 +1,7 @@
 """`TabularGAN`: CTGAN's recipe on the `keras_gan.GAN` training step."""
 
+import random
+
 import keras
 import numpy as np
 from keras import ops
@@ -7,18 +9,23 @@ from keras import ops
 from keras_gan import distributed
 from keras_gan import losses as losses_module
 from keras_gan import penalties as penalties_module
+from keras_gan import validation
 from keras_gan.models.gan import GAN
+from keras_gan.training.network_checks import flatten_logits
 from keras_gan.training.network_checks import pack_samples as pack_rows
 from keras_gan.tabular import networks
 from keras_gan.tabular.sampler import ConditionSampler
 from keras_gan.tabular.sampler import TabularBatches
 from keras_gan.tabular.transformer import TabularTransformer
+from keras_gan.tabular.transformer import _is_missing
 from keras_gan.tabular.transformer import category_index
 from keras_gan.tabular.transformer import check_frame
 from keras_gan.random_state import SavesSeedState
 from keras_gan.random_state import draw_for_global_batch
+from keras_gan.training.adversarial_model import _with_callbacks
 
 DEFAULT_BATCH_SIZE = 500
+_SAMPLER_STATE_KEY = "sampler_state"
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -180,6 +187,14 @@ class TabularGAN(GAN):
         self.discrete_spans = transformer.discrete_spans()
         self.condition_dim = sum(width for _, _, width in self.discrete_spans)
         super().__init__(generator, discriminator, latent_dim, pack=pack, **kwargs)
+        # The sampler's state: the seed of the training batches and the
+        # epochs trained so far, saved with the weights (exact resume).
+        # Without a seed, Python's `random` (which
+        # `keras.utils.set_random_seed` sets) gives each model its own.
+        self.batch_seed = (
+            random.randint(0, 2**31 - 1) if self.seed is None else self.seed
+        )
+        self.trained_epochs = 0
         self.output_heads = OutputHeads(
             transformer.output_info,
             temperature=gumbel_temperature,
@@ -201,6 +216,7 @@ class TabularGAN(GAN):
         dropout=0.5,
         max_modes=10,
         clip_to_observed_range=True,
+        max_integer_categories=10,
         seed=None,
         **kwargs,
     ):
@@ -219,10 +235,14 @@ class TabularGAN(GAN):
                 Defaults to `10`.
             clip_to_observed_range: Whether sampled continuous values stay
                 within the range seen in `data`. Defaults to `True`.
+            max_integer_categories: Integer columns not named in
+                `discrete_columns` with at most this many distinct values
+                are discrete; `0` makes them all continuous. Defaults to
+                `10`.
             seed: Integer seed of the transformer, the initial weights
                 (through `keras.utils.set_random_seed`, which seeds Python,
-                NumPy and the backend globally) and the noise. Defaults to
-                `None`.
+                NumPy and the backend globally), the noise and the training
+                batches. Defaults to `None`.
             **kwargs: Passed to the constructor.
 
         Returns:
@@ -233,6 +253,7 @@ class TabularGAN(GAN):
             discrete_columns,
             max_modes=max_modes,
             clip_to_observed_range=clip_to_observed_range,
+            max_integer_categories=max_integer_categories,
             seed=0 if seed is None else seed,
         ).fit(data)
         if seed is not None:
@@ -390,6 +411,32 @@ class TabularGAN(GAN):
             samples, training=training, discriminator=discriminator
         )
 
+    def penalty_inputs(self, real, fake, labels, training, input_gradients):
+        """Penalties judge whole packs, as CTGAN's gradient penalty does.
+
+        Each pack of `pack` rows (with their conditional vectors) is one
+        input of the critic: the gradient penalty draws one mix per pack
+        and takes the gradient norm of the whole pack, which keeps the
+        critic 1-Lipschitz on packs (a per-row norm of 1 would allow a
+        pack norm of `sqrt(pack)`).
+        """
+        if self.pack == 1 or self.augmentation is not None:
+            return super().penalty_inputs(
+                real, fake, labels, training, input_gradients
+            )
+
+        def packed(rows):
+            if labels is not None:
+                rows = ops.concatenate(
+                    [rows, ops.cast(labels, rows.dtype)], axis=-1
+                )
+            return self.pack_samples(rows)
+
+        def critic(packs):
+            return flatten_logits(self.discriminator(packs, training=training))
+
+        return critic, packed(real), packed(fake), None
+
     def compute_generator_loss(self, real, labels=None, training=True):
         """The adversarial loss plus the conditional cross-entropy."""
         batch_size = ops.shape(real)[0]
@@ -469,22 +516,31 @@ class TabularGAN(GAN):
                     f"training-by-sampling. Received: {name}={kwargs[name]!r}"
                 )
             kwargs.pop(name, None)
-        # Batches are random draws already.
+        # Batches are random draws already; Keras' shuffling of their order
+        # would draw from Python's `random` and break exact resume.
         kwargs.pop("shuffle", None)
         self.transformer.check_columns(x, "x")
         batch_size = self._check_batch_size(batch_size, len(x))
-        dataset = self.make_batches(x, batch_size, epoch=initial_epoch)
+        dataset = self.make_batches(x, batch_size)
+        datasets = [dataset]
         if validation_data is not None:
             self.transformer.check_columns(validation_data, "validation_data")
             validation_data = self.make_batches(
                 validation_data,
                 self._check_batch_size(batch_size, len(validation_data)),
+                validation=True,
             )
+            datasets.append(validation_data)
+        callbacks = _with_callbacks(
+            kwargs.pop("callbacks", None), [CountTrainedEpochs(self, datasets)], []
+        )
         return super().fit(
             dataset,
             epochs=epochs,
             validation_data=validation_data,
             initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            shuffle=False,
             **kwargs,
         )
 
@@ -502,28 +558,43 @@ class TabularGAN(GAN):
             )
         return int(batch_size)
 
-    def make_batches(self, data, batch_size, epoch=0):
-        """A `keras.utils.PyDataset` of training-by-sampling batches."""
+    def make_batches(self, data, batch_size, validation=False):
+        """A `keras.utils.PyDataset` of training-by-sampling batches.
+
+        Its batches depend on the model's `batch_seed` and on the epochs it
+        has trained (`trained_epochs`, saved with the weights), so a second
+        `fit` draws new batches and a resumed `fit` the interrupted ones.
+        """
         encoded = self.transformer.transform(data)
         sampler = ConditionSampler(encoded, self.discrete_spans)
-        # The step count makes each `fit` call draw new batches.
-        step = int(ops.convert_to_numpy(self.training_progress_step()))
         process = _feeding_process()
         batches = TabularBatches(
             sampler,
             batch_size,
             steps=max(1, len(data) // (batch_size * process[1])),
-            seed=[0 if self.seed is None else self.seed, step],
+            seed=[self.batch_seed, int(validation)],
             process=process,
         )
-        batches.epoch = epoch
+        batches.epoch_key = self.trained_epochs
         return batches
 
-    def training_progress_step(self):
-        """Generator updates so far (0 before `compile`)."""
-        if getattr(self, "g_optimizer", None) is None:
-            return 0
-        return self.g_optimizer.iterations
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[_SAMPLER_STATE_KEY] = np.array(
+            [self.batch_seed, self.trained_epochs], "int64"
+        )
+
+    def load_own_variables(self, store):
+        if _SAMPLER_STATE_KEY in store.keys():
+            self.batch_seed, self.trained_epochs = (
+                int(v) for v in np.asarray(store[_SAMPLER_STATE_KEY])
+            )
+            store = {
+                key: store[key]
+                for key in store.keys()
+                if key != _SAMPLER_STATE_KEY
+            }
+        super().load_own_variables(store)
 
     # === Sampling ===
 
@@ -534,15 +605,21 @@ class TabularGAN(GAN):
 
         Args:
             num_samples: Number of rows.
-            seed: Integer seed; `None` for a fresh one. Defaults to `None`.
+            seed: Integer seed (or a list of them); `None` for a fresh
+                one. Defaults to `None`.
             batch_size: Rows per generator call. Defaults to `1000`.
             conditions: Conditional vectors, shape `(num_samples,
-                condition_dim)`; defaults to CTGAN's draw (a discrete column
-                uniformly, then a category with its frequency in the data).
+                condition_dim)`; defaults to a draw of the data's own
+                frequencies (a conditional span uniformly, then one of its
+                entries with its frequency in the data), under which the
+                samples follow the data's distribution.
         """
+        validation.check_positive_int("num_samples", num_samples)
+        validation.check_positive_int("batch_size", batch_size)
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
-        rng = np.random.default_rng(seed)
+        seeds = np.random.SeedSequence(seed)
+        rng = np.random.default_rng(seeds)
         if conditions is None:
             conditions = self.original_conditions(num_samples, rng)
         shape = (num_samples, self.latent_dim)
@@ -550,33 +627,65 @@ class TabularGAN(GAN):
             noise = rng.uniform(-1.0, 1.0, shape).astype("float32")
         else:
             noise = rng.standard_normal(shape).astype("float32")
-        inputs = noise if conditions is None else [noise, conditions]
-        raw = self.sampling_generator.predict(
-            inputs, batch_size=batch_size, verbose=0
-        )
+        arrays = [noise] if conditions is None else [noise, conditions]
+        forward = networks.numpy_inference(self.sampling_generator)
+        if forward is None:
+            raw = self._backend_forward(noise, conditions, batch_size)
+        else:
+            raw = np.concatenate(
+                [
+                    forward([a[start : start + batch_size] for a in arrays])
+                    for start in range(0, num_samples, batch_size)
+                ],
+                axis=0,
+            )
         return activate(
             raw,
             self.transformer.output_info,
             self.output_heads.temperature,
-            np.random.default_rng([seed, 1]),
+            np.random.default_rng(seeds.spawn(1)[0]),
         )
 
+    def _backend_forward(self, noise, conditions, batch_size):
+        """Raw generator outputs computed by the backend."""
+        num_samples = len(noise)
+        # Called directly in inference mode (no `predict` to compile), on
+        # chunks of one shape: the last one is padded, so that no backend
+        # traces a second shape.
+        batch_size = min(batch_size, num_samples)
+        padding = -num_samples % batch_size
+        arrays = [noise] if conditions is None else [noise, conditions]
+        arrays = [np.pad(a, ((0, padding), (0, 0))) for a in arrays]
+        raw = []
+        for start in range(0, num_samples + padding, batch_size):
+            inputs = [a[start : start + batch_size] for a in arrays]
+            raw.append(
+                ops.convert_to_numpy(
+                    self.sampling_generator(
+                        inputs if conditions is not None else inputs[0],
+                        training=False,
+                    )
+                )
+            )
+        return np.concatenate(raw, axis=0)[:num_samples]
+
     def original_conditions(self, num_samples, rng):
-        """Conditional vectors drawn with the categories' data frequencies."""
+        """Conditional vectors with each span's entries at their data
+        frequencies (a span drawn uniformly for each row)."""
         if not self.condition_dim:
             return None
         conditions = np.zeros((num_samples, self.condition_dim), "float32")
-        columns = rng.integers(0, len(self.discrete_spans), num_samples)
+        spans = rng.integers(0, len(self.discrete_spans), num_samples)
         offset = 0
         for index, (name, _, width) in enumerate(self.discrete_spans):
             frequencies = np.asarray(
-                self.transformer.column(name)["frequencies"], dtype="float64"
+                self.transformer.span_frequencies(name), dtype="float64"
             )
-            selected = np.flatnonzero(columns == index)
-            categories = rng.choice(
+            selected = np.flatnonzero(spans == index)
+            entries = rng.choice(
                 width, size=len(selected), p=frequencies / frequencies.sum()
             )
-            conditions[selected, offset + categories] = 1.0
+            conditions[selected, offset + entries] = 1.0
             offset += width
         return conditions
 
@@ -588,91 +697,175 @@ class TabularGAN(GAN):
         Args:
             num_rows: Number of rows.
             seed: Integer seed; `None` for a fresh one. Defaults to `0`.
-            conditions: Optional dict `{discrete column: category}`. The
-                generator is asked for the first one through the
-                conditional vector, and only rows matching all of them are
-                kept (rejection sampling). Defaults to `None`.
+            conditions: Optional dict `{column: value}` on one or more
+                discrete columns (a value seen in training, or NaN/`None`
+                for a column that had missing values), or `{column: NaN}`
+                on a continuous column that had missing values. The
+                generator is asked, through its conditional vector, for the
+                condition that was rarest in the data, and only rows
+                matching all conditions are kept (rejection sampling), so
+                every returned row matches. Defaults to `None`.
             batch_size: Rows per generator call. Defaults to `1000`.
             max_tries: With `conditions`, at most `max_tries * num_rows`
                 rows are generated. Defaults to `100`.
 
         Raises:
-            ValueError: If a condition names an unknown or continuous
-                column or an unseen category, or if too few generated rows
-                match the conditions.
+            ValueError: If a condition names an unknown column, a
+                continuous column with a value, or a value never seen in
+                training, or if too few generated rows match the
+                conditions.
         """
-        if isinstance(num_rows, bool) or not isinstance(
-            num_rows, (int, np.integer)
-        ) or num_rows < 1:
-            raise ValueError(
-                "Invalid value for argument `num_rows`. Expected a positive "
-                f"integer. Received: num_rows={num_rows!r}"
-            )
+        import pandas as pd
+
+        validation.check_positive_int("num_rows", num_rows)
+        validation.check_positive_int("max_tries", max_tries)
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
         if not conditions:
+            if conditions is not None and not isinstance(conditions, dict):
+                self._condition_vector(conditions)  # Raises.
+            if self.transformer.missing_patterns:
+                return self._sample_missing_patterns(
+                    num_rows, seed, batch_size, max_tries
+                )
             return self.transformer.inverse_transform(
                 self.generate(num_rows, seed=seed, batch_size=batch_size)
             )
         vector = self._condition_vector(conditions)
-        kept, generated, attempt = [], 0, 0
-        while sum(len(part) for part in kept) < num_rows:
-            if generated >= max_tries * num_rows:
-                found = sum(len(part) for part in kept)
+        kept, found, generated, attempt = [], 0, 0, 0
+        budget = max_tries * num_rows
+        while found < num_rows:
+            if generated >= budget:
                 raise ValueError(
                     f"Only {found} of {generated} generated rows match "
                     f"conditions={conditions!r}; {num_rows} were asked. Train "
                     "longer or raise `max_tries`."
                 )
-            count = max(num_rows, batch_size)
+            # Enough rows for what is missing at the acceptance rate so far.
+            rate = max(found / generated, 1.0 / max_tries) if generated else 1.0
+            count = int(np.ceil(1.1 * (num_rows - found) / rate))
+            count = min(max(count, batch_size), budget - generated)
             rows = self.transformer.inverse_transform(
                 self.generate(
                     count,
-                    seed=seed + attempt * 7919,
+                    seed=[seed, attempt],
                     batch_size=batch_size,
                     conditions=np.repeat(vector[None], count, axis=0),
                 )
             )
             match = np.ones(len(rows), dtype=bool)
             for name, value in conditions.items():
-                match &= (rows[name] == value).to_numpy()
+                if _is_missing(value):
+                    match &= rows[name].isna().to_numpy()
+                else:
+                    match &= (rows[name] == value).to_numpy(
+                        dtype=bool, na_value=False
+                    )
             kept.append(rows[match])
+            found += int(match.sum())
             generated += count
             attempt += 1
-        import pandas as pd
-
         return pd.concat(kept, ignore_index=True).iloc[:num_rows]
 
+    def _sample_missing_patterns(self, num_rows, seed, batch_size, max_tries):
+        """Rows whose missingness patterns have the data's shares.
+
+        A pattern is the set of columns missing together. Generated rows
+        are grouped by pattern, and each pattern keeps as many of its rows
+        as its share of the data asks (generating more while one falls
+        short, within `max_tries * num_rows` rows): missing values come at
+        the data's rates and together, and every kept row is the
+        generator's, with the values it draws alongside that pattern.
+        """
+        import pandas as pd
+
+        info = self.transformer.missing_patterns
+        names = info["columns"]
+        keys = {
+            np.asarray(pattern, bool).tobytes(): index
+            for index, pattern in enumerate(info["patterns"])
+        }
+        counts = np.asarray(info["counts"], "float64")
+        need = _apportion(num_rows, counts / counts.sum())
+        kept = [[] for _ in counts]
+        produced = np.zeros(len(counts))
+        generated, attempt = 0, 0
+        spare = []
+        while need.sum() and generated < max_tries * num_rows:
+            # Enough rows for the pattern that falls shortest so far.
+            rates = (produced + 1.0) / (generated + len(counts))
+            count = int(np.ceil(1.1 * np.max(need / rates)))
+            count = min(max(count, batch_size), max_tries * num_rows - generated)
+            rows = self.transformer.inverse_transform(
+                self.generate(count, seed=[seed, attempt], batch_size=batch_size)
+            )
+            observed = rows[names].isna().to_numpy()
+            index = np.asarray(
+                [keys.get(row.tobytes(), -1) for row in observed], int
+            )
+            for pattern in range(len(counts)):
+                where = np.flatnonzero(index == pattern)
+                produced[pattern] += len(where)
+                taken = where[: need[pattern]]
+                kept[pattern].append(rows.iloc[taken])
+                need[pattern] -= len(taken)
+                spare.append(rows.iloc[where[len(taken) :]])
+            generated += count
+            attempt += 1
+        parts = [part for group in kept for part in group]
+        if need.sum():
+            # A pattern the generator (almost) never draws: fill with rows
+            # of the others rather than fail.
+            parts.append(pd.concat(spare).iloc[: int(need.sum())])
+        result = pd.concat(parts, ignore_index=True)
+        order = np.random.default_rng([seed, attempt]).permutation(len(result))
+        return result.iloc[order].reset_index(drop=True)
+
     def _condition_vector(self, conditions):
+        """The conditional vector of the rarest of `conditions`."""
         if not isinstance(conditions, dict):
             raise ValueError(
                 "Invalid value for argument `conditions`. Expected a dict "
-                "`{column: category}`. Received: "
+                "`{column: value}`. Received: "
                 f"conditions={conditions!r}"
             )
         names = [name for name, _, _ in self.discrete_spans]
-        for name in conditions:
-            if name not in names:
-                kind = (
-                    "a continuous column"
-                    if name in self.transformer.column_names
-                    else "not a column of the data"
-                )
+        choices = []
+        for name, value in conditions.items():
+            if name not in self.transformer.column_names:
                 raise ValueError(
                     "Invalid value for argument `conditions`: "
-                    f"{name!r} is {kind}. Conditions name discrete columns: "
-                    f"{names}. Received: conditions={conditions!r}"
+                    f"{name!r} is not a column of the data. Columns: "
+                    f"{self.transformer.column_names}. Received: "
+                    f"conditions={conditions!r}"
                 )
+            column = self.transformer.column(name)
+            if column["kind"] == "continuous":
+                if not _is_missing(value) or name not in names:
+                    raise ValueError(
+                        "Invalid value for argument `conditions`: "
+                        f"{name!r} is a continuous column; conditions name "
+                        "discrete columns (or ask a continuous column with "
+                        "missing values for NaN). Received: "
+                        f"conditions={conditions!r}"
+                    )
+                entry = 1
+            else:
+                entry = category_index(column, value)
+            frequencies = self.transformer.span_frequencies(name)
+            if not frequencies[entry]:
+                raise ValueError(
+                    "Invalid value for argument `conditions`: column "
+                    f"{name!r} never takes the value {value!r} in the data "
+                    "the model was fitted on (an unused category of its "
+                    "dtype)."
+                )
+            share = frequencies[entry] / sum(frequencies)
+            choices.append((share, names.index(name), entry))
+        _, span, entry = min(choices)
         vector = np.zeros(self.condition_dim, "float32")
-        name, value = next(iter(conditions.items()))
-        offset = 0
-        for span_name, _, width in self.discrete_spans:
-            if span_name == name:
-                column = self.transformer.column(name)
-                vector[offset + category_index(column, value)] = 1.0
-            offset += width
-        for other, other_value in conditions.items():
-            category_index(self.transformer.column(other), other_value)
+        offset = sum(width for _, _, width in self.discrete_spans[:span])
+        vector[offset + entry] = 1.0
         return vector
 
     # === Config ===
@@ -699,3 +892,41 @@ def _feeding_process():
 
 def _ctgan_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5, beta_2=0.9)
+
+
+class CountTrainedEpochs(keras.callbacks.Callback):
+    """Keys each epoch's batches by the model's batch seed and the epochs it
+    has trained.
+
+    `TabularGAN.fit` puts it before the user's callbacks, so a checkpoint
+    written at an epoch's end already counts that epoch.
+
+    Args:
+        model: The `TabularGAN`.
+        datasets: Its `TabularBatches` (training, and validation if any).
+    """
+
+    def __init__(self, model, datasets):
+        super().__init__()
+        # Kept directly: `self.model` would sync the JAX state every call.
+        self._gan = model
+        self._datasets = datasets
+
+    def on_epoch_begin(self, epoch, logs=None):
+        # Read here, after `BackupAndRestore` may have restored them.
+        for dataset in self._datasets:
+            dataset.seed = [self._gan.batch_seed, *dataset.seed[1:]]
+            dataset.epoch_key = self._gan.trained_epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._gan.trained_epochs += 1
+
+
+def _apportion(total, shares):
+    """Integers summing to `total`, proportional to `shares` (largest
+    remainders)."""
+    exact = np.asarray(shares, "float64") * total
+    counts = np.floor(exact).astype(int)
+    remainder = total - counts.sum()
+    counts[np.argsort(counts - exact)[:remainder]] += 1
+    return counts

@@ -4,12 +4,16 @@ import warnings
 
 import numpy as np
 
+from keras_gan import validation
 from keras_gan.serialization import ConfigMixin
 
 # A continuous value is stored as `(x - mean_k) / (NORMALIZATION_SCALE *
 # std_k)` for its mode `k`, so that almost all values fall in the tanh range.
 NORMALIZATION_SCALE = 4.0
 _CLIP = 0.99
+# Datetime values come back rounded to the coarsest of these units (in
+# seconds) that every training value is a whole multiple of.
+_TIME_RESOLUTIONS = (86400.0, 3600.0, 60.0, 1.0, 1e-3, 1e-6)
 
 
 class TabularTransformer(ConfigMixin):
@@ -21,16 +25,33 @@ class TabularTransformer(ConfigMixin):
     exceeds `weight_threshold` are its modes. A value `x` becomes a mode `k`,
     drawn from the posterior `p(k | x)` of the fitted mixture, encoded
     one-hot, and the scalar `(x - mean_k) / (4 * std_k)` clipped to
-    `[-0.99, 0.99]`. Discrete columns become one-hot vectors over the
-    categories seen in `fit`. `inverse_transform` reverses both: the mode and
-    category are the argmax of their one-hot parts.
+    `[-0.99, 0.99]`. Discrete columns become one-hot vectors over their
+    categories. `inverse_transform` reverses both: the mode and category are
+    the argmax of their one-hot parts.
 
-    Integer columns come back as integers (rounded), and continuous values
-    are clipped to the range seen in `fit` unless `clip_to_observed_range`
-    is `False`. Missing values, datetime columns, constant columns and
-    object columns not named in `discrete_columns` are rejected with an
-    error naming the column. Boolean and `category` columns are discrete
-    whether named or not.
+    Which columns are discrete: those named in `discrete_columns`, boolean
+    and `category` columns, and integer columns with at most
+    `max_integer_categories` distinct values. Every other numeric, datetime
+    or timedelta column is continuous; datetimes and timedeltas are modelled
+    as seconds and come back with their dtype and timezone, rounded to the
+    coarsest unit (day, hour, minute, second, millisecond, microsecond) that
+    all training values are whole multiples of.
+
+    Missing values: in a discrete column, a missing value is one more
+    category; in a continuous column, it is a two-way indicator
+    `[present, missing]` appended to the column's encoding (the value part
+    of a missing row holds a draw from the column's mixture). Both take part
+    in the conditional vector of `keras_gan.tabular.TabularGAN`, so samples
+    are missing at the data's rates and together with the other columns'
+    values they go with. `inverse_transform` returns NaN (`NaT`, `pd.NA` for
+    pandas' nullable dtypes) for them.
+
+    Decoding keeps each column's dtype (including `category` with its
+    categories and order, pandas `"string"` and nullable integers); integer
+    columns are rounded, and continuous values are clipped to the range
+    seen in `fit` unless `clip_to_observed_range` is `False`. Constant
+    columns, columns with no value at all and object columns not named in
+    `discrete_columns` are rejected with an error naming the column.
 
     The fitted state is plain lists (see `get_config`), so a transformer is
     saved inside the `.keras` file of the `keras_gan.tabular.TabularGAN`
@@ -43,10 +64,16 @@ class TabularTransformer(ConfigMixin):
             `0.005`.
         clip_to_observed_range: Whether decoded continuous values are
             clipped to the range seen in `fit`. Defaults to `True`.
+        max_integer_categories: An integer column not named in
+            `discrete_columns` with at most this many distinct values is
+            discrete; `0` models every unnamed integer column as
+            continuous. Defaults to `10`.
         seed: Seed of the mixture fits and of the mode draws in `transform`.
             Defaults to `0`.
         columns: Fitted state, as returned by `get_config`; leave it `None`
             and call `fit`.
+        missing_patterns: Fitted state: which columns are missing together,
+            and how often (see `missing_patterns`).
 
     Example:
 
@@ -66,8 +93,10 @@ class TabularTransformer(ConfigMixin):
         max_modes=10,
         weight_threshold=0.005,
         clip_to_observed_range=True,
+        max_integer_categories=10,
         seed=0,
         columns=None,
+        missing_patterns=None,
     ):
         if isinstance(discrete_columns, str):
             raise ValueError(
@@ -75,13 +104,7 @@ class TabularTransformer(ConfigMixin):
                 "list of column names. Received: "
                 f"discrete_columns={discrete_columns!r}"
             )
-        if isinstance(max_modes, bool) or not isinstance(
-            max_modes, (int, np.integer)
-        ) or max_modes < 1:
-            raise ValueError(
-                "Invalid value for argument `max_modes`. Expected a positive "
-                f"integer. Received: max_modes={max_modes!r}"
-            )
+        validation.check_positive_int("max_modes", max_modes)
         if isinstance(weight_threshold, bool) or not (
             0.0 <= float(weight_threshold) < 1.0
         ):
@@ -90,12 +113,22 @@ class TabularTransformer(ConfigMixin):
                 f"number in [0, 1). Received: weight_threshold="
                 f"{weight_threshold!r}"
             )
+        if not validation.is_integer(max_integer_categories) or (
+            max_integer_categories < 0
+        ):
+            raise ValueError(
+                "Invalid value for argument `max_integer_categories`. "
+                "Expected an integer >= 0. Received: "
+                f"max_integer_categories={max_integer_categories!r}"
+            )
         self.discrete_columns = list(discrete_columns)
         self.max_modes = int(max_modes)
         self.weight_threshold = float(weight_threshold)
         self.clip_to_observed_range = bool(clip_to_observed_range)
+        self.max_integer_categories = int(max_integer_categories)
         self.seed = seed
         self.columns = columns
+        self.missing_patterns = missing_patterns
 
     # === Fit ===
 
@@ -118,19 +151,32 @@ class TabularTransformer(ConfigMixin):
             else self._fit_continuous(name, data[name])
             for name in data.columns
         ]
+        self.missing_patterns = _missing_patterns(data)
         return self
 
     def _check_fittable(self, name, values):
-        _check_column(name, values)
-        if values.nunique() < 2:
+        present = values.dropna()
+        if present.empty:
+            raise ValueError(
+                f"Invalid value for the data: column {name!r} has no value "
+                "(all of its values are missing). Drop it."
+            )
+        if values.nunique(dropna=False) < 2:
             raise ValueError(
                 f"Invalid value for the data: column {name!r} is constant "
                 f"(its only value is {values.iloc[0]!r}). It carries no "
                 "information to learn; drop it and add it back to the "
                 "samples."
             )
-        numeric = values.dtype.kind in "iuf"
-        if not numeric and not self._is_discrete(name, values):
+        kind = values.dtype.kind
+        if kind in "mM" and name in self.discrete_columns:
+            raise ValueError(
+                f"Invalid value for argument `discrete_columns`: column "
+                f"{name!r} holds dates or times (dtype {values.dtype}), "
+                "which are modelled as continuous seconds. Leave it out of "
+                "`discrete_columns`, or convert it to strings first."
+            )
+        if kind not in "iufmM" and not self._is_discrete(name, values):
             raise ValueError(
                 f"Invalid value for the data: column {name!r} has dtype "
                 f"{values.dtype} and is not in `discrete_columns`. Declare "
@@ -139,19 +185,32 @@ class TabularTransformer(ConfigMixin):
             )
 
     def _is_discrete(self, name, values):
+        kind = values.dtype.kind
         return (
             name in self.discrete_columns
-            or values.dtype.kind == "b"
-            or str(values.dtype) == "category"
+            or kind == "b"
+            or str(values.dtype) in ("category", "boolean")
+            or (
+                kind in "iu"
+                and values.nunique() <= self.max_integer_categories
+            )
         )
 
     def _fit_continuous(self, name, values):
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.mixture import BayesianGaussianMixture
 
-        x = values.to_numpy(dtype="float64").reshape(-1, 1)
+        column = {
+            "name": name,
+            "kind": "continuous",
+            "dtype": str(values.dtype),
+            "value_kind": _value_kind(values),
+        }
+        seconds = _to_numbers(values, column["value_kind"])
+        missing = np.isnan(seconds)
+        x = seconds[~missing].reshape(-1, 1)
         mixture = BayesianGaussianMixture(
-            n_components=min(self.max_modes, values.nunique()),
+            n_components=min(self.max_modes, len(np.unique(x))),
             weight_concentration_prior_type="dirichlet_process",
             weight_concentration_prior=0.001,
             n_init=1,
@@ -166,16 +225,27 @@ class TabularTransformer(ConfigMixin):
         if not keep.any():
             keep = mixture.weights_ == mixture.weights_.max()
         weights = mixture.weights_[keep]
-        return {
-            "name": name,
-            "kind": "continuous",
-            "dtype": str(values.dtype),
-            "min": float(x.min()),
-            "max": float(x.max()),
-            "weights": (weights / weights.sum()).tolist(),
-            "means": mixture.means_[keep, 0].tolist(),
-            "stds": np.sqrt(mixture.covariances_[keep, 0, 0]).tolist(),
-        }
+        column.update(
+            {
+                "min": float(x.min()),
+                "max": float(x.max()),
+                "weights": (weights / weights.sum()).tolist(),
+                "means": mixture.means_[keep, 0].tolist(),
+                "stds": np.sqrt(mixture.covariances_[keep, 0, 0]).tolist(),
+                # Counts of `[present, missing]`; absent without missing
+                # values (then the column has no indicator).
+                "missing_counts": (
+                    [int((~missing).sum()), int(missing.sum())]
+                    if missing.any()
+                    else None
+                ),
+            }
+        )
+        if column["value_kind"] == "datetime":
+            column["timezone"] = _timezone(values)
+        if column["value_kind"] in ("datetime", "timedelta"):
+            column["resolution"] = _time_resolution(values, column)
+        return column
 
     # === Layout ===
 
@@ -196,13 +266,15 @@ class TabularTransformer(ConfigMixin):
         """`(activation, width)` spans of the encoded rows, in order.
 
         `"tanh"` spans are normalized values; `"softmax"` spans are mode
-        indicators or discrete columns.
+        indicators, missingness indicators or discrete columns.
         """
         self.check_fitted()
         spans = []
         for column in self.columns:
             if column["kind"] == "continuous":
                 spans += [("tanh", 1), ("softmax", len(column["means"]))]
+                if column.get("missing_counts"):
+                    spans.append(("softmax", 2))
             else:
                 spans.append(("softmax", len(column["categories"])))
         return spans
@@ -212,17 +284,33 @@ class TabularTransformer(ConfigMixin):
         return sum(width for _, width in self.output_info)
 
     def discrete_spans(self):
-        """`(column name, start, width)` of each discrete column's one-hot."""
+        """`(column name, start, width)` of each conditional span.
+
+        The one-hot of each discrete column and the `[present, missing]`
+        indicator of each continuous column with missing values, in the
+        order of the encoded rows: the spans the conditional vector of
+        `keras_gan.tabular.TabularGAN` covers.
+        """
         self.check_fitted()
         spans, start = [], 0
         for column in self.columns:
             if column["kind"] == "continuous":
                 start += 1 + len(column["means"])
+                if column.get("missing_counts"):
+                    spans.append((column["name"], start, 2))
+                    start += 2
             else:
                 width = len(column["categories"])
                 spans.append((column["name"], start, width))
                 start += width
         return spans
+
+    def span_frequencies(self, name):
+        """Row counts of each entry of the conditional span of `name`."""
+        column = self.column(name)
+        if column["kind"] == "continuous":
+            return list(column["missing_counts"])
+        return list(column["frequencies"])
 
     def column(self, name):
         self.check_fitted()
@@ -259,21 +347,17 @@ class TabularTransformer(ConfigMixin):
 
         Args:
             data: A DataFrame with the fitted columns.
-            seed: Seed of the mode draws. Defaults to the transformer's
-                `seed`.
+            seed: Seed of the mode draws (and of the values put in the
+                value part of missing continuous entries). Defaults to the
+                transformer's `seed`.
         """
         self.check_columns(data, "data")
         rng = np.random.default_rng(self.seed if seed is None else seed)
         parts = []
         for column in self.columns:
             values = data[column["name"]]
-            _check_column(column["name"], values)
             if column["kind"] == "continuous":
-                parts.append(
-                    encode_continuous(
-                        values.to_numpy(dtype="float64"), column, rng
-                    )
-                )
+                parts.append(_encode_continuous_column(values, column, rng))
             else:
                 parts.append(_encode_discrete(values, column))
         return np.concatenate(parts, axis=1).astype("float32")
@@ -293,6 +377,8 @@ class TabularTransformer(ConfigMixin):
         for column in self.columns:
             if column["kind"] == "continuous":
                 width = 1 + len(column["means"])
+                if column.get("missing_counts"):
+                    width += 2
                 result[column["name"]] = self._decode_continuous(
                     encoded[:, start : start + width], column
                 )
@@ -305,19 +391,21 @@ class TabularTransformer(ConfigMixin):
         return pd.DataFrame(result)
 
     def _decode_continuous(self, block, column):
-        modes = np.argmax(block[:, 1:], axis=1)
+        modes_width = len(column["means"])
+        modes = np.argmax(block[:, 1 : 1 + modes_width], axis=1)
         means = np.asarray(column["means"])[modes]
         stds = np.asarray(column["stds"])[modes]
         values = np.clip(block[:, 0], -1.0, 1.0) * NORMALIZATION_SCALE * stds
         values = values + means
         if self.clip_to_observed_range:
             values = np.clip(values, column["min"], column["max"])
-        if np.dtype(column["dtype"]).kind in "iu":
-            values = np.round(values)
-            if not self.clip_to_observed_range:
-                info = np.iinfo(column["dtype"])
-                values = np.clip(values, info.min, info.max)
-        return values.astype(column["dtype"])
+        missing = None
+        if column.get("missing_counts"):
+            indicator = block[:, 1 + modes_width :]
+            missing = indicator[:, 1] > indicator[:, 0]
+        return _from_numbers(
+            values, missing, column, self.clip_to_observed_range
+        )
 
     def get_config(self):
         return {
@@ -325,9 +413,40 @@ class TabularTransformer(ConfigMixin):
             "max_modes": self.max_modes,
             "weight_threshold": self.weight_threshold,
             "clip_to_observed_range": self.clip_to_observed_range,
+            "max_integer_categories": self.max_integer_categories,
             "seed": self.seed,
             "columns": self.columns,
+            "missing_patterns": self.missing_patterns,
         }
+
+
+# At most this many distinct missingness patterns are kept; a table with
+# more is sampled without matching them.
+MAX_MISSING_PATTERNS = 256
+
+
+def _missing_patterns(data):
+    """Which columns are missing together in `data`, and how often.
+
+    Returns `None` without missing values (or with more than
+    `MAX_MISSING_PATTERNS` patterns), else `{"columns": [names with missing
+    values], "patterns": [[0 or 1 per column], ...], "counts": [rows]}`.
+    """
+    missing = data.isna()
+    names = [name for name in data.columns if missing[name].any()]
+    if not names:
+        return None
+    counts = missing[names].value_counts(sort=True)
+    if len(counts) > MAX_MISSING_PATTERNS:
+        return None
+    return {
+        "columns": names,
+        "patterns": [
+            [int(v) for v in (key if isinstance(key, tuple) else (key,))]
+            for key in counts.index
+        ],
+        "counts": [int(c) for c in counts.to_numpy()],
+    }
 
 
 def check_frame(data, argument):
@@ -346,20 +465,121 @@ def check_frame(data, argument):
         )
 
 
-def _check_column(name, values):
-    if values.dtype.kind in "mM":
-        raise ValueError(
-            f"Invalid value for the data: column {name!r} holds dates or "
-            f"times (dtype {values.dtype}), which are not supported. Convert "
-            "it to numbers first, e.g. days since a reference date."
-        )
-    missing = int(values.isna().sum())
-    if missing:
-        raise ValueError(
-            f"Invalid value for the data: column {name!r} has {missing} "
-            "missing values. Fill or drop them first, or encode missingness "
-            "as its own category of a discrete column."
-        )
+# === Continuous columns ===
+
+
+def _value_kind(values):
+    kind = values.dtype.kind
+    if kind == "M":
+        return "datetime"
+    if kind == "m":
+        return "timedelta"
+    return "number"
+
+
+def _timezone(values):
+    tz = getattr(values.dt, "tz", None)
+    return None if tz is None else str(tz)
+
+
+def _to_numbers(values, value_kind):
+    """Float64 values (seconds for times), NaN where missing."""
+    missing = values.isna().to_numpy()
+    if value_kind == "number":
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    if value_kind == "datetime":
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        nanoseconds = values.to_numpy("datetime64[ns]").view("int64")
+    else:
+        nanoseconds = values.to_numpy("timedelta64[ns]").view("int64")
+    seconds = nanoseconds.astype("float64") / 1e9
+    seconds[missing] = np.nan
+    return seconds
+
+
+def _wall_nanoseconds(values):
+    """Integer nanoseconds on the wall clock (local time for datetimes)."""
+    values = values.dropna()
+    if values.dtype.kind == "M":
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_localize(None)
+        return values.to_numpy("datetime64[ns]").view("int64")
+    return values.to_numpy("timedelta64[ns]").view("int64")
+
+
+def _time_resolution(values, column):
+    nanoseconds = _wall_nanoseconds(values)
+    for seconds in _TIME_RESOLUTIONS:
+        step = int(round(seconds * 1e9))
+        if not np.any(nanoseconds % step):
+            return seconds
+    return 0.0
+
+
+def _from_numbers(values, missing, column, clipped):
+    """Decoded float64 values back in the column's dtype."""
+    import pandas as pd
+
+    dtype = pd.api.types.pandas_dtype(column["dtype"])
+    value_kind = column.get("value_kind", "number")
+    if value_kind != "number":
+        return _times(values, missing, column, dtype)
+    if dtype.kind in "iu":
+        values = np.round(values)
+        if not clipped:
+            info = np.iinfo(dtype.numpy_dtype if hasattr(dtype, "numpy_dtype") else dtype)
+            values = np.clip(values, info.min, info.max)
+    if missing is None or not missing.any():
+        return pd.Series(values).astype(dtype).to_numpy() if isinstance(
+            dtype, np.dtype
+        ) else pd.array(values).astype(dtype)
+    values = values.copy()
+    values[missing] = np.nan
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        # NumPy integers have no missing value: a nullable integer column.
+        return pd.array(values).astype(_nullable(dtype))
+    if isinstance(dtype, np.dtype):
+        return values.astype(dtype)
+    return pd.array(values).astype(dtype)
+
+
+def _nullable(dtype):
+    import pandas as pd
+
+    return pd.api.types.pandas_dtype(
+        ("UInt" if dtype.kind == "u" else "Int") + str(dtype.itemsize * 8)
+    )
+
+
+def _times(seconds, missing, column, dtype):
+    import pandas as pd
+
+    nanoseconds = np.round(seconds * 1e9)
+    missing = np.zeros(len(seconds), bool) if missing is None else missing
+    if column["value_kind"] == "datetime":
+        values = pd.Series(pd.to_datetime(nanoseconds.astype("int64"), unit="ns"))
+        if column.get("timezone"):
+            values = values.dt.tz_localize("UTC").dt.tz_convert(
+                column["timezone"]
+            )
+    else:
+        values = pd.Series(pd.to_timedelta(nanoseconds.astype("int64"), unit="ns"))
+    resolution = column.get("resolution") or 0.0
+    if resolution:
+        # On the local clock: dates stay at local midnight across DST.
+        step = pd.Timedelta(int(round(resolution * 1e9)), unit="ns")
+        if column.get("timezone"):
+            wall = values.dt.tz_localize(None).dt.round(step)
+            values = wall.dt.tz_localize(
+                column["timezone"],
+                ambiguous=np.zeros(len(wall), bool),
+                nonexistent="shift_forward",
+            )
+        else:
+            values = values.dt.round(step)
+    values = values.mask(missing)
+    return values.astype(dtype).array
 
 
 def posterior_modes(x, column):
@@ -397,16 +617,62 @@ def encode_continuous(x, column, rng):
     return np.concatenate([normalized[:, None], one_hot], axis=1)
 
 
+def _encode_continuous_column(values, column, rng):
+    name = column["name"]
+    if values.dtype.kind in "mM" and column.get("value_kind", "number") == "number":
+        raise ValueError(
+            f"Invalid value for the data: column {name!r} holds dates or "
+            f"times (dtype {values.dtype}), but numbers in `fit`."
+        )
+    x = _to_numbers(values, column.get("value_kind", "number"))
+    missing = np.isnan(x)
+    if missing.any():
+        if not column.get("missing_counts"):
+            raise ValueError(
+                f"Invalid value for the data: column {name!r} has "
+                f"{int(missing.sum())} missing values, but had none in "
+                "`fit`. Fit the transformer on data with missing values "
+                "in that column, or fill them."
+            )
+        # The value part of a missing entry: a draw from the mixture.
+        weights = np.asarray(column["weights"])
+        modes = rng.choice(len(weights), size=int(missing.sum()), p=weights)
+        x = x.copy()
+        x[missing] = np.asarray(column["means"])[modes] + np.asarray(
+            column["stds"]
+        )[modes] * rng.standard_normal(len(modes))
+    encoded = encode_continuous(x, column, rng)
+    if column.get("missing_counts"):
+        indicator = np.stack([~missing, missing], axis=1).astype("float64")
+        encoded = np.concatenate([encoded, indicator], axis=1)
+    return encoded
+
+
+# === Discrete columns ===
+
+
 def _fit_discrete(name, values):
-    categories = sorted(values.unique().tolist(), key=_sort_key)
+    is_category = str(values.dtype) == "category"
+    if is_category:
+        categories = [_plain(v) for v in values.cat.categories.tolist()]
+    else:
+        categories = sorted(
+            {_plain(v) for v in values.dropna().tolist()}, key=_sort_key
+        )
+    missing = int(values.isna().sum())
+    counts = values.dropna().map(_plain).value_counts()
+    frequencies = [int(counts.get(c, 0)) for c in categories]
+    if missing:
+        categories.append(None)
+        frequencies.append(missing)
     return {
         "name": name,
         "kind": "discrete",
         "dtype": str(values.dtype),
-        "categories": [_plain(v) for v in categories],
-        "frequencies": [
-            int(n) for n in values.value_counts().reindex(categories).tolist()
-        ],
+        "categories": categories,
+        "frequencies": frequencies,
+        "ordered": bool(is_category and values.cat.ordered),
+        "has_missing": bool(missing),
     }
 
 
@@ -423,30 +689,58 @@ def _plain(value):
     return value
 
 
-def category_index(column, value):
+def category_index(column, value, argument="conditions"):
     """The position of `value` among a discrete column's categories."""
-    for index, category in enumerate(column["categories"]):
-        if category == _plain(value):
-            return index
+    categories = column["categories"]
+    if _is_missing(value):
+        if column.get("has_missing"):
+            return len(categories) - 1
+    else:
+        for index, category in enumerate(categories):
+            if category is not None and category == _plain(value):
+                return index
+    shown = [c for c in categories if c is not None]
     raise ValueError(
-        f"Invalid value for column {column['name']!r}: {value!r} is not one "
-        f"of its categories {column['categories']}."
+        f"Invalid value for argument `{argument}`: column "
+        f"{column['name']!r} never takes the value {value!r} in the data "
+        f"the model was fitted on. Its values: {shown[:20]}"
+        + (" and missing values" if column.get("has_missing") else "")
+        + "."
     )
 
 
+def _is_missing(value):
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _encode_discrete(values, column):
-    lookup = {category: i for i, category in enumerate(column["categories"])}
-    indices = []
-    for value in values.tolist():
-        index = lookup.get(_plain(value))
-        if index is None:
-            raise ValueError(
-                f"Invalid value for the data: column {column['name']!r} "
-                f"holds {value!r}, not one of the categories seen in `fit` "
-                f"({column['categories'][:10]})."
-            )
-        indices.append(index)
-    return np.eye(len(column["categories"]))[np.asarray(indices, dtype=int)]
+    import pandas as pd
+
+    categories = column["categories"]
+    lookup = {c: i for i, c in enumerate(categories) if c is not None}
+    missing = values.isna().to_numpy()
+    if missing.any() and not column.get("has_missing"):
+        raise ValueError(
+            f"Invalid value for the data: column {column['name']!r} has "
+            f"{int(missing.sum())} missing values, but had none in `fit`."
+        )
+    indices = np.full(len(values), len(categories) - 1, dtype=int)
+    present = pd.Series(values.to_numpy(dtype=object)[~missing]).map(_plain)
+    found = present.map(lookup)
+    if found.isna().any():
+        value = present[found.isna()].iloc[0]
+        raise ValueError(
+            f"Invalid value for the data: column {column['name']!r} "
+            f"holds {value!r}, not one of the categories seen in `fit` "
+            f"({[c for c in categories if c is not None][:10]})."
+        )
+    indices[~missing] = found.to_numpy(dtype=int)
+    return np.eye(len(categories))[indices]
 
 
 def _decode_discrete(block, column):
@@ -454,9 +748,39 @@ def _decode_discrete(block, column):
 
     indices = np.argmax(block, axis=1)
     categories = column["categories"]
-    values = [categories[i] for i in indices]
-    if column["dtype"] == "category":
-        return pd.Categorical(values, categories=categories)
-    if column["dtype"] in ("object", "str", "string"):
-        return pd.Series(values, dtype=column["dtype"]).to_numpy()
-    return np.asarray(values).astype(column["dtype"])
+    table = np.empty(len(categories), dtype=object)
+    table[:] = categories
+    values = table[indices]
+    dtype = column["dtype"]
+    if dtype == "category":
+        return pd.Categorical(
+            values,
+            categories=[c for c in categories if c is not None],
+            ordered=column.get("ordered", False),
+        )
+    missing = (
+        indices == len(categories) - 1
+        if column.get("has_missing")
+        else np.zeros(len(values), bool)
+    )
+    pandas_dtype = pd.api.types.pandas_dtype(dtype)
+    if isinstance(pandas_dtype, np.dtype) and pandas_dtype.kind == "O":
+        values[missing] = np.nan
+        return values
+    if not missing.any():
+        if isinstance(pandas_dtype, np.dtype):
+            return np.asarray(values.tolist()).astype(pandas_dtype)
+        return pd.array(values.tolist(), dtype=pandas_dtype)
+    if isinstance(pandas_dtype, np.dtype) and pandas_dtype.kind == "f":
+        values[missing] = np.nan
+        return values.astype(pandas_dtype)
+    values[missing] = pd.NA
+    if isinstance(pandas_dtype, np.dtype):
+        if pandas_dtype.kind in "iu":
+            pandas_dtype = _nullable(pandas_dtype)
+        elif pandas_dtype.kind == "b":
+            pandas_dtype = pd.BooleanDtype()
+        else:
+            values[missing] = np.nan
+            return values
+    return pd.array(values.tolist(), dtype=pandas_dtype)

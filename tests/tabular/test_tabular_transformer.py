@@ -140,13 +140,8 @@ def test_config_round_trip_gives_the_same_encoding():
         (pd.DataFrame({"a": [1.0, 2.0]}), ["b"], "column 'b' is not in"),
         (pd.DataFrame({"a": [1.0, 2.0], "c": [3, 3]}), [], "column 'c' is constant"),
         (pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"]}), [], "column 's' has dtype (object|str)"),
-        (pd.DataFrame({"a": [1.0, np.nan]}), [], "column 'a' has 1 missing"),
-        (pd.DataFrame({"s": ["x", None]}), ["s"], "column 's' has 1 missing"),
-        (
-            pd.DataFrame({"t": pd.to_datetime(["2020-01-01", "2021-01-01"])}),
-            [],
-            "column 't' holds dates",
-        ),
+        (pd.DataFrame({"a": [np.nan, np.nan]}), [], "column 'a' has no value"),
+        (pd.DataFrame({"s": ["x", "x"]}), ["s"], "column 's' is constant"),
         ([[1.0, 2.0]], [], "Expected a pandas DataFrame"),
     ],
 )
