@@ -73,8 +73,13 @@ class DigitJudge:
     """
 
     def __init__(self, epochs=JUDGE_EPOCHS):
+        import keras
+
         import keras_gan
 
+        # The classifier's batch order comes from the global seed: set it,
+        # so the judge is the same whatever ran before in the process.
+        keras.utils.set_random_seed(JUDGE_SEED)
         images, labels = load_mnist()
         train, heldout = mnist_split()
         self.features, self.classifier = keras_gan.metrics.train_feature_classifier(
@@ -234,7 +239,17 @@ VARIANTS = {
 }
 
 
-def run_grid(variants, seeds, out, jobs, deadline_minutes=None, python=sys.executable):
+PRIORITY = [
+    "cyclegan_defaults",
+    "cut_defaults",
+    "pix2pix_defaults",
+    "cyclegan_old_recipe",
+    "pix2pix_old_unet_5_epochs",
+]
+
+
+def run_grid(variants, seeds, out, jobs, deadline_minutes=None, python=sys.executable,
+             extra_args=()):
     """Runs each variant with each seed, `jobs` processes at a time, each
     writing `out/<variant>/seed<seed>/results.json`; returns the summaries
     of the variants that finished (also written to `out/grid.json` and
@@ -242,7 +257,12 @@ def run_grid(variants, seeds, out, jobs, deadline_minutes=None, python=sys.execu
     import subprocess
 
     start = time.time()
-    queue = [(name, seed) for seed in seeds for name in variants]
+    # The rows the targets are read from get all their seeds first; then
+    # the others, one seed of each at a time.
+    first = [name for name in PRIORITY if name in variants]
+    rest = [name for name in variants if name not in first]
+    queue = [(name, seed) for name in first for seed in seeds]
+    queue += [(name, seed) for seed in seeds for name in rest]
     running = []
     while queue or running:
         while queue and len(running) < jobs:
@@ -255,7 +275,7 @@ def run_grid(variants, seeds, out, jobs, deadline_minutes=None, python=sys.execu
             directory = os.path.join(out, name, f"seed{seed}")
             os.makedirs(directory, exist_ok=True)
             command = [python, os.path.join(ROOT, "examples", f"{example}.py"), *args,
-                       "--seed", str(seed), "--out", directory]
+                       *extra_args, "--seed", str(seed), "--out", directory]
             log = open(os.path.join(directory, "log.txt"), "w")
             running.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log))
         time.sleep(1)
@@ -331,17 +351,22 @@ def main(argv=None):
     seeds_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     seeds_parser.add_argument("--out", default=os.path.join("out", "translation_quality"))
     grid_parser = commands.add_parser("grid", help="Variants x seeds, in parallel processes.")
-    grid_parser.add_argument("--variants", nargs="+", default=sorted(VARIANTS))
+    grid_parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
     grid_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     grid_parser.add_argument("--jobs", type=int, default=2)
     grid_parser.add_argument("--deadline-minutes", type=float, default=None)
     grid_parser.add_argument("--out", default=os.path.join("out", "translation_grid"))
+    grid_parser.add_argument("--example-args", default="",
+                             help="Arguments added to every run (a quick check: '--epochs 1').")
     args, extra = parser.parse_known_args(argv)
     if args.command == "grid":
         unknown = sorted(set(args.variants) - set(VARIANTS))
         if unknown:
             parser.error(f"unknown variants {unknown}; known: {sorted(VARIANTS)}")
-        summaries = run_grid(args.variants, args.seeds, args.out, args.jobs, args.deadline_minutes)
+        summaries = run_grid(
+            args.variants, args.seeds, args.out, args.jobs, args.deadline_minutes,
+            extra_args=args.example_args.split(),
+        )
         print(grid_table(summaries))
         return summaries
     extra = [a for a in extra if a != "--"]

@@ -56,6 +56,7 @@ def test_translation_builders_seed_their_random_layers():
         builders.resnet_translation_generator((8, 8, 1), 1, filters=4),
         builders.patchgan_discriminator((8, 8, 1), filters=4, num_layers=1),
         builders.dcgan_discriminator((8, 8, 1), base_filters=4, dropout=0.3),
+        builders.sequence_generator(4, 6, 5, channels=4, num_blocks=1, output="gumbel_softmax"),
     ]
     random_layers = 0
     for model in models:
@@ -63,7 +64,7 @@ def test_translation_builders_seed_their_random_layers():
             if getattr(layer, "seed_generator", None) is not None:
                 random_layers += 1
                 assert layer.seed is not None, (model.name, layer.name)
-    assert random_layers >= 3
+    assert random_layers >= 5
 
 
 def test_resnet_generator_pads_by_reflection():
