@@ -236,6 +236,7 @@ VARIANTS = {
     "pix2pix_l1_10": ("pix2pix_digits", ["--l1-weight", "10"]),
     "pix2pix_l1_1000": ("pix2pix_digits", ["--l1-weight", "1000"]),
     "pix2pix_no_dropout": ("pix2pix_digits", ["--dropout", "0"]),
+    "pix2pix_filters64": ("pix2pix_digits", ["--filters", "64"]),
 }
 
 

@@ -24,7 +24,7 @@ work=/tmp/translation_grid
 date -u +"start %F %T UTC" > "$out/run.txt"
 "$python" benchmarks/translation_quality.py grid \
   ${TRANSLATION_VARIANTS:+--variants $TRANSLATION_VARIANTS} \
-  --seeds ${TRANSLATION_SEEDS:-0 1 2} --jobs "${TRANSLATION_JOBS:-16}" \
+  --seeds ${TRANSLATION_SEEDS:-0 1 2} --jobs "${TRANSLATION_JOBS:-10}" \
   --deadline-minutes "${TRANSLATION_DEADLINE:-3.5}" \
   ${TRANSLATION_EXAMPLE_ARGS:+--example-args "$TRANSLATION_EXAMPLE_ARGS"} \
   --out "$work" > "$out/grid.log" 2>&1

@@ -181,8 +181,6 @@ class CUT(UnpairedTranslation):
             projection = projection_network(channels, self.projection_units)
         self.projection = projection
         self._check_projection(channels)
-        self.check_separate_variables()
-        self.check_networks()
         self.pool_b = None
         if pool_size:
             shape = input_shape_of(generator)[1:]
@@ -192,11 +190,7 @@ class CUT(UnpairedTranslation):
         self.penalty_stream = RandomStream(
             None if seed is None else seed + 1, name="penalty_stream"
         )
-        self.ema_generator = None
-        self.ema_config = None
-        if ema is not None:
-            self.enable_ema(**ema)
-        self.built = True
+        self.finish_init(ema)
 
     def discriminator_networks(self):
         return [self.discriminator]
