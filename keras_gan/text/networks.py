@@ -17,6 +17,8 @@ Outputs are float32 under mixed precision. The models are plain functional
 Keras models: they save, reload and run on every backend.
 """
 
+import random
+
 import keras
 
 from keras_gan.layers.gumbel_softmax import GumbelSoftmax
@@ -93,7 +95,9 @@ def sequence_generator(
             for time series). Defaults to `"softmax"`.
         temperature: Initial temperature of the Gumbel-softmax output; only
             used with `output="gumbel_softmax"`. Defaults to `1.0`.
-        seed: Integer seed of the Gumbel noise. Defaults to `None`.
+        seed: Integer seed of the Gumbel noise. Defaults to `None`: one
+            drawn from Python's `random` (which `keras.utils.set_random_seed`
+            sets), so the noise resumes exactly on every backend.
         vocabulary: Optional `keras_gan.text.CharacterVocabulary` or
             `WordVocabulary` to save with the model: it is carried by a
             pass-through `keras_gan.text.VocabularyLayer` at the end, found
@@ -131,6 +135,8 @@ def sequence_generator(
         x = _residual_block(x, channels, kernel_size, f"block{index + 1}")
     logits = keras.layers.Conv1D(vocab_size, 1, name="to_tokens")(x)
     if output == "gumbel_softmax":
+        if seed is None:
+            seed = random.randint(0, 2**31 - 1)
         outputs = GumbelSoftmax(temperature, seed=seed, name="output")(logits)
     else:
         # Computed in float32 so mixed-precision models still emit float32.

@@ -90,6 +90,7 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
         super().__init__(**kwargs)
         self.loss_trackers = LossTrackers(["loss", "d_loss", "g_loss"])
         self.training_progress = TrainingProgress()
+        self.batch_refusals = BatchRefusals()
 
     # === Networks ===
 
@@ -483,8 +484,16 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
                 loss = loss + regularization
             return loss, values
 
+        def checked_objective():
+            loss, values = regularized_objective()
+            refused = self.batch_refusals.refused()
+            if refused is not None:
+                # Not applied: the finite check skips the update.
+                loss = ops.where(refused, float("nan"), loss)
+            return loss, values
+
         _, values, finite = self.minimize(
-            regularized_objective, _trainable_variables(networks), optimizer
+            checked_objective, _trainable_variables(networks), optimizer
         )
         values["finite"] = finite
         return values
@@ -520,6 +529,22 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
         return network_checks.flatten_logits(
             discriminator(inputs, training=training)
         )
+
+    def refuse_batch_unless(self, condition, message):
+        """Refuses the batch when the step runs unless `condition` holds.
+
+        For checks of the data that tracing cannot decide, such as batch
+        sizes in a TensorFlow step traced for a batch size of `None`
+        (where XLA drops assertions): the step's updates are skipped
+        (their loss is made NaN, so the finite check skips them) and `fit`
+        raises `ValueError(message)` when the step returns. Checks that
+        tracing can decide raise directly.
+
+        Args:
+            condition: A boolean scalar tensor.
+            message: The error message.
+        """
+        self.batch_refusals.add(condition, message)
 
     @property
     def log_names_set(self):
@@ -581,7 +606,7 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             {**g_result, "loss": loss},
             skipped_from=[r["finite"] for r in updates if "finite" in r],
         )
-        return self.get_logs()
+        return self.batch_refusals.add_to_logs(self.get_logs())
 
     def get_logs(self):
         """The logged values: every tracker's result, plus extra state."""
@@ -632,14 +657,22 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
                 )
 
     def make_train_function(self, force=False):
+        self.batch_refusals.clear()
         super().make_train_function(force=force)
         if not hasattr(self.train_function, "wrapped_train_function"):
             self.train_function = self.training_progress.wrap(
-                self.train_function,
+                self.batch_refusals.wrap(self.train_function),
                 self.skip_batches,
                 self.steps_per_execution,
             )
         return self.train_function
+
+    def make_test_function(self, force=False):
+        self.batch_refusals.clear()
+        function = super().make_test_function(force=force)
+        if not hasattr(function, "checks_refusals"):
+            self.test_function = function = self.batch_refusals.wrap(function)
+        return function
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
@@ -662,6 +695,68 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
                 "`x` or `(x, y)` batches."
             )
         return x, y
+
+
+class BatchRefusals:
+    """The checks of a traced step that only its run can decide.
+
+    `AdversarialModel.refuse_batch_unless` adds one while a step is traced;
+    `apply_update` skips updates when one fails, `record_step` puts the
+    number of the failed check in the logs (`REFUSED_KEY`), and the train
+    and test functions, wrapped by `wrap`, remove it and raise.
+    """
+
+    REFUSED_KEY = "refused_batch"
+
+    def __init__(self):
+        self.pending = []
+        self.messages = {}
+
+    def add(self, condition, message):
+        code = self.messages.setdefault(message, len(self.messages) + 1)
+        self.pending.append((ops.cast(ops.logical_not(condition), "int32") * code, code))
+
+    def clear(self):
+        self.pending = []
+
+    def refused(self):
+        """A boolean tensor, true when a pending check failed; `None`
+        without pending checks."""
+        if not self.pending:
+            return None
+        return self.failed_code() > 0
+
+    def failed_code(self):
+        code = ops.zeros((), "int32")
+        for failed, _ in self.pending:
+            code = ops.maximum(code, failed)
+        return code
+
+    def add_to_logs(self, logs):
+        """`logs` with the failed check's number, clearing the checks."""
+        if self.pending:
+            logs = dict(logs)
+            logs[self.REFUSED_KEY] = self.failed_code()
+            self.clear()
+        return logs
+
+    def wrap(self, function):
+        """`function` (Keras' train or test function) raising the message
+        of a failed check, and without the check in its logs."""
+        messages = self.messages
+
+        def checked(*args):
+            result = function(*args)
+            logs = result if isinstance(result, dict) else None
+            if logs is not None and self.REFUSED_KEY in logs:
+                code = int(ops.convert_to_numpy(logs.pop(self.REFUSED_KEY)).max())
+                if code:
+                    message = {v: k for k, v in messages.items()}[code]
+                    raise ValueError(message)
+            return result
+
+        checked.checks_refusals = True
+        return checked
 
 
 class RaiseOnSkippedStep(keras.callbacks.Callback):

