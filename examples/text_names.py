@@ -259,6 +259,8 @@ def parse_args(argv=None):
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--temperature", type=float, default=1.0,
                         help="Sampling temperature of samples.txt.")
+    parser.add_argument("--sweep-temperatures", type=float, nargs="*", default=[],
+                        help="More sampling temperatures to score (TextGAN).")
     parser.add_argument("--num-generated", type=int, default=NUM_GENERATED)
     parser.add_argument("--num-texts", "--num-names", type=int, default=None,
                         help="Use only this many texts (smoke tests).")
@@ -326,6 +328,12 @@ def main(argv=None):
     rows = {"real (train vs held out)": evaluate(train_subset, train, held_out, corpus, tokens)}
     name = "TextGAN" if args.model == "text_gan" else "convolutional GAN"
     rows[name] = evaluate(samples, train, held_out, corpus, tokens)
+    if args.model == "text_gan":
+        for temperature in args.sweep_temperatures:
+            swept = loaded.generate_texts(len(held_out), temperature, seed=args.seed)
+            rows[f"{name}, temperature {temperature:g}"] = evaluate(
+                swept, train, held_out, corpus, tokens
+            )
     markov_samples = {}
     for context_length in (3, 4):
         chain = keras_gan.text.MarkovChain(context_length, tokens).fit(train)

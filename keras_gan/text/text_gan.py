@@ -136,13 +136,7 @@ class TextGAN(AdversarialModel):
             None if seed is None else seed + 1, name="penalty_stream"
         )
         self.phase = self.phase_at(0)
-        self.ema_generator = None
-        self.ema_config = None
-        self.check_separate_variables()
-        self.check_networks()
-        if ema is not None:
-            self.enable_ema(**ema)
-        self.built = True
+        self.finish_init(ema)
 
     def discriminator_networks(self):
         return [self.discriminator]
@@ -201,12 +195,17 @@ class TextGAN(AdversarialModel):
     # === Texts ===
 
     def call(self, inputs, training=False):
-        """Next-token logits of the texts with token ids `inputs`."""
-        return self.generator(self.generator.shift_right(inputs), training=training)
+        """Next-token logits of texts (token ids or one-hot)."""
+        ids = self.token_ids(inputs)
+        return self.generator(self.generator.shift_right(ids), training=training)
 
     def unpack_batch(self, data):
         """The token ids `(batch, max_length)` of a batch of texts."""
         x, _ = self.unpack_weighted_batch(data)
+        return self.token_ids(x)
+
+    def token_ids(self, x):
+        """int32 ids of texts given as ids or one-hot; other shapes raise."""
         shape = tuple(x.shape)
         length, size = self.vocabulary.max_length, self.vocabulary.size
         dtype = keras.backend.standardize_dtype(x.dtype)
