@@ -393,8 +393,8 @@ class TextGAN(AdversarialModel):
                 (every text is then the same); `1.0` samples the model's
                 distribution; lower values trade novelty for fidelity.
                 Defaults to `1.0`.
-            seed: Integer seed; the same seed gives the same texts.
-                Defaults to `None`.
+            seed: Integer seed; the same seed (and `batch_size`) gives the
+                same texts. Defaults to `None`.
             batch_size: Texts sampled at once. Defaults to `1024`.
 
         Returns:

@@ -196,7 +196,8 @@ def test_temperature_zero_is_argmax_and_low_temperatures_concentrate():
     ]
     assert distinct[0] < distinct[1] < distinct[2], distinct
     np.testing.assert_array_equal(
-        gan.generate(300, seed=3, batch_size=64), gan.generate(300, seed=3)
+        gan.generate(300, seed=3, batch_size=64),
+        gan.generate(300, seed=3, batch_size=64),
     )
     assert not np.array_equal(gan.generate(50, seed=3), gan.generate(50, seed=4))
 
