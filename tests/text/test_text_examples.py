@@ -20,6 +20,7 @@ TINY = [
 ]
 
 
+@pytest.mark.slow
 def test_text_names_writes_model_samples_and_metrics(tmp_path, capsys):
     example = load_example("text_names")
     surnames = example.load_surnames()
@@ -98,6 +99,7 @@ def test_time_series_distances():
     assert example.spectrum_distance(pure, -pure) == 0.0
 
 
+@pytest.mark.slow
 def test_time_series_example_runs(tmp_path):
     example = load_example("time_series")
     result = example.main(
