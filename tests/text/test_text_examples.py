@@ -54,6 +54,7 @@ def test_text_names_writes_model_samples_and_metrics(tmp_path, capsys):
     assert result["history"]["d_loss"][0] == 0.0 < result["history"]["d_loss"][1]
 
 
+@pytest.mark.slow
 def test_text_names_on_job_titles_word_by_word(tmp_path):
     example = load_example("text_names")
     titles = example.load_job_titles()
@@ -70,6 +71,7 @@ def test_text_names_on_job_titles_word_by_word(tmp_path):
     assert result["metrics"]["real (train vs held out)"]["novelty"] == 0.0
 
 
+@pytest.mark.slow
 def test_conv_gan_still_runs(tmp_path):
     example = load_example("text_names")
     result = example.main([
