@@ -166,13 +166,16 @@ def test_the_generator_gradient_passes_the_samples():
         share = lambda: np.mean(gan.generate(256, seed=1) == 4)  # noqa: E731
         before = share()
         gan.fit(ids_of(CORPUS * 4), epochs=4, batch_size=16, verbose=0)
-        # About 5 % of the positions are Cs before training.
-        assert share() > before + 0.05, (estimator, before, share())
+        # About 5 % of the positions are Cs before training; without a
+        # gradient through the samples the share would not move.
+        assert share() > 1.5 * before, (estimator, before, share())
 
 
 def test_temperature_zero_is_argmax_and_low_temperatures_concentrate():
     gan = tiny_text_gan()
     generator = gan.generator
+    # Spread the logits of the untrained generator (else nearly uniform).
+    generator.to_logits.kernel.assign(generator.to_logits.kernel * 20.0)
     greedy = gan.generate(5, temperature=0)
     assert (greedy == greedy[0]).all()  # no noise: one text
     states = generator.initial_state(1)
@@ -189,12 +192,13 @@ def test_temperature_zero_is_argmax_and_low_temperatures_concentrate():
     np.testing.assert_array_equal(
         gan.generate(64, temperature=1e-6, seed=0), np.repeat(greedy[:1], 64, 0)
     )
-    # Higher temperatures spread the samples; the same seed repeats them.
-    distinct = [
-        len({tuple(row) for row in gan.generate(256, temperature=t, seed=0)})
+    # Higher temperatures move the samples away from the argmax text; the
+    # same seed repeats them.
+    agreement = [
+        np.mean(gan.generate(256, temperature=t, seed=0) == greedy[0])
         for t in (0.3, 1.0, 3.0)
     ]
-    assert distinct[0] < distinct[1] < distinct[2], distinct
+    assert agreement[0] > agreement[1] > agreement[2], agreement
     np.testing.assert_array_equal(
         gan.generate(300, seed=3, batch_size=64),
         gan.generate(300, seed=3, batch_size=64),
