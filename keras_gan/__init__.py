@@ -6,7 +6,8 @@ any other, on TensorFlow, JAX or PyTorch.
 - `GAN`, `ConditionalGAN` (`keras_gan.models`: the core image GANs and
   their builders);
 - `Pix2Pix`, `CycleGAN`, `CUT` (`keras_gan.translation`);
-- `keras_gan.text` (vocabularies and sequence networks for text);
+- `TextGAN` (`keras_gan.text`: vocabularies and sequence networks for
+  text);
 - `TabularGAN` (`keras_gan.tabular`);
 - the parts they share: `losses`, `penalties`, `layers`, `callbacks`,
   `augment`, `metrics`, `sampling`, `distributed`, and the training
@@ -30,6 +31,7 @@ from keras_gan import translation
 from keras_gan.models.conditional_gan import ConditionalGAN
 from keras_gan.models.gan import GAN
 from keras_gan.tabular.tabular_gan import TabularGAN
+from keras_gan.text.text_gan import TextGAN
 from keras_gan.translation.cut import CUT
 from keras_gan.translation.cyclegan import CycleGAN
 from keras_gan.translation.pix2pix import Pix2Pix

@@ -627,7 +627,7 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             TrackTrainingProgress(
                 self, _callbacks_of(callbacks), kwargs.get("steps_per_epoch")
             )
-        ]
+        ] + self.fit_callbacks()
         last = []
         if getattr(self, "on_nonfinite", None) == "raise":
             last.append(RaiseOnSkippedStep())
@@ -638,6 +638,11 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             self.training_progress.end_fit()
         self._finalize_optimizers()
         return history
+
+    def fit_callbacks(self):
+        """Callbacks the model's own training schedule needs in every
+        `fit` (e.g. `TextGAN`'s phases), run before the user's."""
+        return []
 
     def evaluate(self, x=None, *args, **kwargs):
         _check_no_sample_weighting("evaluate", kwargs)

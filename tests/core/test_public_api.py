@@ -68,6 +68,7 @@ def test_help_of_the_main_classes_shows_their_docstrings():
         keras_gan.Pix2Pix,
         keras_gan.CycleGAN,
         keras_gan.TabularGAN,
+        keras_gan.TextGAN,
     ):
         text = inspect.getdoc(cls)
         assert text and "Args:" in text and "Example" in text, cls
@@ -115,6 +116,10 @@ def test_every_public_class_is_registered_under_keras_gan():
         "keras_gan.text.CharacterVocabulary",
         "keras_gan.text.WordVocabulary",
         "keras_gan.text.default_compile_kwargs",
+        "keras_gan.TextGAN",
+        "keras_gan.text.TextGAN",
+        "keras_gan.text.RecurrentGenerator",
+        "keras_gan.text.MarkovChain",
         "keras_gan.models.dcgan_generator",
         "keras_gan.models.dcgan_discriminator",
         "keras_gan.models.mlp_generator",

@@ -1,9 +1,10 @@
 """Smoke tests of `examples/text_names.py` and `examples/time_series.py`.
 
 Tiny settings (a few steps): the outputs must exist and be valid; the
-quality of full runs is documented in the README.
+quality of full runs is documented in docs/text.md.
 """
 
+import json
 import re
 
 import keras
@@ -12,6 +13,11 @@ import pytest
 
 import keras_gan
 from tests.images.test_examples import load_example
+
+TINY = [
+    "--epochs", "2", "--pretrain-epochs", "1", "--steps-per-epoch", "2",
+    "--units", "8", "--embedding-dim", "4", "--channels", "8", "--blocks", "1",
+]
 
 
 @pytest.mark.slow
@@ -23,24 +29,59 @@ def test_text_names_writes_model_samples_and_metrics(tmp_path, capsys):
     assert len(held_out) == 100 and len(train) + len(held_out) == len(corpus)
     assert not set(train) & set(held_out)
 
-    result = example.main([
-        "--num-names", "400", "--epochs", "1", "--steps-per-epoch", "2",
-        "--channels", "8", "--blocks", "1", "--num-generated", "500",
-        "--out", str(tmp_path),
+    result = example.main(TINY + [
+        "--num-names", "400", "--num-generated", "500", "--out", str(tmp_path),
     ])
     lines = open(result["samples_path"]).read().splitlines()
     assert len(lines) == 500
     assert all(re.fullmatch("[A-Z]{0,12}", line) for line in lines)
     loaded = keras.models.load_model(result["model_path"])
+    assert isinstance(loaded, keras_gan.TextGAN) and loaded.phase == "pretrain"
     vocab = keras_gan.text.vocabulary_of(loaded)
-    assert vocab.max_length == 12 and vocab.decode(loaded.generate(5, seed=0)) == lines[:5]
+    assert vocab.max_length == 12
+    assert loaded.generate_texts(5, seed=0) == lines[:5]
     rows = result["metrics"]
-    real = rows["real (train vs held)"]
+    real = rows["real (train vs held out)"]
     assert real["novelty"] == 0.0 and real["validity"] == 1.0
-    assert 0.0 <= rows["GAN"]["jsd_4"] <= 1.0
-    # The n-gram baseline only writes names made of training 4-grams.
-    assert rows["4-gram baseline"]["jsd_1"] < 0.1
-    assert "4-gram baseline" in capsys.readouterr().out
+    assert real["jsd_4 / floor"] == 1.0
+    assert 0.0 <= rows["TextGAN"]["jsd_4"] <= 1.0
+    # The Markov chains only write names made of training n-grams.
+    assert rows["Markov, 3 tokens of context"]["jsd_1"] < 0.1
+    assert "Markov, 4 tokens of context" in capsys.readouterr().out
+    saved = json.load(open(tmp_path / "metrics.json"))
+    assert saved["metrics"]["TextGAN"] == pytest.approx(rows["TextGAN"])
+    # The adversarial epoch ran.
+    assert result["history"]["d_loss"][0] == 0.0 < result["history"]["d_loss"][1]
+
+
+@pytest.mark.slow
+def test_text_names_on_job_titles_word_by_word(tmp_path):
+    example = load_example("text_names")
+    titles = example.load_job_titles()
+    assert len(titles) > 600 and "Accountant, chartered" in titles
+    result = example.main(TINY + [
+        "--corpus", "job_titles", "--num-generated", "64", "--out", str(tmp_path),
+    ])
+    loaded = keras.models.load_model(result["model_path"])
+    vocab = keras_gan.text.vocabulary_of(loaded)
+    assert isinstance(vocab, keras_gan.text.WordVocabulary) and vocab.max_length == 8
+    lines = open(result["samples_path"]).read().splitlines()
+    assert len(lines) == 64
+    assert all(set(line.split()) <= set(vocab.text_tokens) for line in lines)
+    assert result["metrics"]["real (train vs held out)"]["novelty"] == 0.0
+
+
+@pytest.mark.slow
+def test_conv_gan_still_runs(tmp_path):
+    example = load_example("text_names")
+    result = example.main([
+        "--model", "conv", "--num-names", "400", "--epochs", "1",
+        "--steps-per-epoch", "2", "--channels", "8", "--blocks", "1",
+        "--num-generated", "100", "--out", str(tmp_path),
+    ])
+    loaded = keras.models.load_model(result["model_path"])
+    assert isinstance(loaded, keras_gan.GAN)
+    assert len(open(result["samples_path"]).read().splitlines()) == 100
 
 
 def test_time_series_distances():
