@@ -145,13 +145,7 @@ class GAN(AdversarialModel):
         self.penalty_stream = RandomStream(
             None if seed is None else seed + 1, name="penalty_stream"
         )
-        self.ema_generator = None
-        self.ema_config = None
-        self.check_separate_variables()
-        self.check_networks()
-        if ema is not None:
-            self.enable_ema(**ema)
-        self.built = True
+        self.finish_init(ema)
 
     def discriminator_networks(self):
         return [self.discriminator]

@@ -368,6 +368,27 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
     averaged_generators = ("generator",)
     ema_config = None
 
+    def finish_init(self, ema=None):
+        """The end of every family's `__init__`, after its networks are set.
+
+        Checks that the networks share no variables and fit together
+        (`check_networks`), enables the generator averages if `ema` is given
+        (the dict of `enable_ema` arguments a saved config holds), and marks
+        the model built.
+        """
+        for name in self.averaged_generators:
+            setattr(self, f"ema_{name}", None)
+        self.ema_config = None
+        self.check_separate_variables()
+        self.check_networks()
+        if ema is not None:
+            self.enable_ema(**ema)
+        self.built = True
+
+    def check_networks(self):
+        """Raises a clear error unless the networks fit together (shapes,
+        outputs); families override it."""
+
     def enable_ema(self, decay=0.999, start=0, warmup=0):
         """Keeps an exponential moving average (EMA) of the generators.
 

@@ -137,8 +137,7 @@ class CycleGAN(AdversarialModel):
         self.identity_weight = float(identity_weight)
         self.pool_size = pool_size
         self.seed = seed
-        self.check_separate_variables()
-        self.check_networks()
+        self.check_networks()  # before the pools, which read the shapes
         self.pool_a = self.pool_b = None
         if pool_size:
             self.pool_a = ImagePool(pool_size, self.image_shape("a"), seed, name="pool_a")
@@ -148,11 +147,7 @@ class CycleGAN(AdversarialModel):
         self.penalty_stream = RandomStream(
             None if seed is None else seed + 2, name="penalty_stream"
         )
-        self.ema_generator_ab = self.ema_generator_ba = None
-        self.ema_config = None
-        if ema is not None:
-            self.enable_ema(**ema)
-        self.built = True
+        self.finish_init(ema)
 
     def discriminator_networks(self):
         return [self.discriminator_a, self.discriminator_b]

@@ -90,13 +90,7 @@ class Pix2Pix(AdversarialModel):
         self.seed = seed
         self.penalty_stream = RandomStream(seed, name="penalty_stream")
         self.conditional = len(getattr(discriminator, "inputs", None) or [None]) == 2
-        self.ema_generator = None
-        self.ema_config = None
-        self.check_separate_variables()
-        self.check_networks()
-        if ema is not None:
-            self.enable_ema(**ema)
-        self.built = True
+        self.finish_init(ema)
 
     def discriminator_networks(self):
         return [self.discriminator]
