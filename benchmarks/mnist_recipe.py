@@ -68,26 +68,19 @@ SETTINGS = {
     "default": {},
     # Generator EMA schedule.
     "ema_0.99": {"ema_decay": 0.99},
-    "ema_0.998": {"ema_decay": 0.998},
     "ema_0.999_warmup_1000": {"ema_decay": 0.999, "ema_warmup": 1000},
     "ema_0.9995_warmup_2000": {"ema_decay": 0.9995, "ema_warmup": 2000},
     # Learning rates per network.
     "lr_2e-4": {"g_learning_rate": 2e-4, "d_learning_rate": 2e-4},
     "lr_1e-3": {"g_learning_rate": 1e-3, "d_learning_rate": 1e-3},
     "lr_g_1e-3_d_5e-4": {"g_learning_rate": 1e-3},
-    "lr_g_2.5e-4_d_5e-4": {"g_learning_rate": 2.5e-4},
     "lr_g_5e-4_d_1e-3": {"d_learning_rate": 1e-3},
     # Adam betas.
     "betas_0_0.99": {"g_betas": [0.0, 0.99], "d_betas": [0.0, 0.99]},
     "betas_0.5_0.99": {"g_betas": [0.5, 0.99], "d_betas": [0.5, 0.99]},
-    "betas_0_0.99_lr_2e-4": {
-        "g_betas": [0.0, 0.99], "d_betas": [0.0, 0.99],
-        "g_learning_rate": 2e-4, "d_learning_rate": 2e-4,
-    },
     # Penalties.
     "r1_r2_0.01": {"r1": 0.01, "r2": 0.01},
     "r1_r2_1": {"r1": 1.0, "r2": 1.0},
-    "r1_0.1_only": {"r2": 0.0},
     "non_saturating_r1_0.1": {"loss": "non_saturating", "r2": 0.0},
     # Batch size (EMA decay per image kept: 0.995 per 32 images).
     "batch_16_ema_0.9975": {"batch_size": 16, "ema_decay": 0.9975},
@@ -99,7 +92,6 @@ SETTINGS = {
     "spectral_norm": {"spectral_norm": True},
     "minibatch_std": {"minibatch_std": True},
     "resnet": {"architecture": "resnet", "spectral_norm": False},
-    "resnet_sn": {"architecture": "resnet", "spectral_norm": True},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},
     "ada": {"augment": "ada"},

@@ -44,7 +44,7 @@ else
     --rungs "${IMAGES_RUNGS:-2,4,8}" \
     --final-epochs "${IMAGES_FINAL_EPOCHS:-20}" \
     --finalists "${IMAGES_FINALISTS:-3}" --seeds "${IMAGES_SEEDS:-3}" \
-    --jobs "${IMAGES_JOBS:-10}" \
+    --jobs "${IMAGES_JOBS:-12}" \
     --deadline-minutes "${IMAGES_DEADLINE:-6.3}" \
     ${IMAGES_TRAIN_IMAGES:+--train-images "$IMAGES_TRAIN_IMAGES"} \
     --out "$out" > "$out/search.log" 2>&1
