@@ -101,7 +101,8 @@ def recipe(loss=keras_gan.losses.NonSaturatingLoss, penalty=_r1(1.0),
     Keys: `loss`, `penalty` (factories), `betas`, `learning_rate` (both
     networks) or `g_learning_rate`/`d_learning_rate`, `d_steps`,
     `step_share` (share of `--steps` run as generator steps), `pack`,
-    `ema` (generator EMA decay, `None` for none), `hidden_units`,
+    `ema` (generator EMA decay, or a dict of `enable_ema` arguments, `None`
+    for none), `hidden_units`,
     `latent_dim`, `lr_decay` (`"cosine"` decays both rates to 0).
     """
     entry = dict(
@@ -160,6 +161,27 @@ RECIPES = {
     "(h) MLP 4x400 G, 3x200 D": recipe(hidden_units=((400,) * 4, (200,) * 3)),
     "(h) MLP 2x128": recipe(hidden_units=(128, 128)),
     "(h) latent 8": recipe(latent_dim=8),
+    # (i) Combinations of the (h) changes that tighten the samples.
+    "(i) EMA 0.999 warm-up 1000": recipe(ema={"decay": 0.999, "warmup": 1000}),
+    "(i) lr cosine decay + EMA 0.999": recipe(lr_decay="cosine", ema=0.999),
+    "(i) lr 1e-4 + EMA 0.999": recipe(learning_rate=1e-4, ema=0.999),
+    "(i) R1 0.1 + EMA 0.999": recipe(penalty=_r1(0.1), ema=0.999),
+    "(i) R1 0.1 + lr cosine decay + EMA 0.999": recipe(
+        penalty=_r1(0.1), lr_decay="cosine", ema=0.999
+    ),
+    "(i) MLP 3x256 + EMA 0.999": recipe(
+        hidden_units=(256, 256, 256), ema=0.999
+    ),
+    "(i) EMA 0.9995 warm-up 2000": recipe(
+        ema={"decay": 0.9995, "warmup": 2000}
+    ),
+    "(i) lr 5e-4 + EMA 0.999": recipe(learning_rate=5e-4, ema=0.999),
+    "(i) pack 2 + EMA 0.999": recipe(pack=2, ema=0.999),
+    "(i) latent 8 + EMA 0.999": recipe(latent_dim=8, ema=0.999),
+    # PacGAN's ring networks: G 4x400 ReLU, D 3x200.
+    "(i) MLP 4x400 G, 3x200 D + EMA 0.999": recipe(
+        hidden_units=((400,) * 4, (200,) * 3), ema=0.999
+    ),
 }
 
 
@@ -192,13 +214,16 @@ def build_ring_gan(entry, seed, g_steps):
         hidden if isinstance(hidden[0], (tuple, list)) else (hidden, hidden)
     )
     pack, latent_dim = entry["pack"], entry["latent_dim"]
+    ema = entry["ema"]
     gan = keras_gan.GAN(
         keras_gan.models.mlp_generator(latent_dim, 2, tuple(g_hidden)),
         keras_gan.models.mlp_discriminator(2 * pack, tuple(d_hidden)),
         latent_dim=latent_dim,
         seed=seed,
         pack=pack,
-        ema=None if entry["ema"] is None else {"decay": entry["ema"]},
+        ema=(
+            {"decay": ema} if isinstance(ema, float) else ema
+        ),
     )
     rates = {
         net: entry.get(f"{net}_learning_rate", entry["learning_rate"])
@@ -249,6 +274,11 @@ def main(argv=None):
         help="Seeds per recipe, 0 to seeds - 1 (default: 3).",
     )
     parser.add_argument(
+        "--first-seed", type=int, default=0,
+        help="The first seed (default: 0): seeds first-seed to "
+        "first-seed + seeds - 1.",
+    )
+    parser.add_argument(
         "--quick", action="store_true",
         help="Smoke test: 50 steps, 1 seed, one recipe per family.",
     )
@@ -288,7 +318,7 @@ def main(argv=None):
 
     print(
         f"8-Gaussian ring, {steps} generator steps x batch {BATCH_SIZE}, "
-        f"seeds 0..{seeds - 1}, MLP {HIDDEN_UNITS}, latent {LATENT_DIM}, "
+        f"seeds {args.first_seed}..{args.first_seed + seeds - 1}, MLP {HIDDEN_UNITS}, latent {LATENT_DIM}, "
         f"Adam lr {LEARNING_RATE}. Keras {keras.__version__}, backend "
         f"{keras.backend.backend()}, {os.cpu_count()} CPUs.",
         flush=True,
@@ -297,7 +327,7 @@ def main(argv=None):
     rows = []
     for name, entry in recipes.items():
         modes, quality, walls = [], [], []
-        for seed in range(seeds):
+        for seed in range(args.first_seed, args.first_seed + seeds):
             metrics, wall = run_recipe(entry, seed, steps)
             modes.append(metrics["modes"])
             quality.append(100.0 * metrics["high_quality"])

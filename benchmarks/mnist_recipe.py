@@ -16,13 +16,19 @@ FID of `gan.generate(5000, seed=7)` against all 5,000 real images on its
 (2,500 real images against the other 2,500) is printed with every table.
 Also recorded: the raw generator's FID, the smallest and largest share of a
 digit class among the samples (by the judge's predictions), and minutes.
+Every run also follows the EMA schedules of `SHADOW_EMAS` outside the
+compiled step (`ShadowEMAs`) and scores them, so that one training run
+compares EMA schedules on the same raw generator; the search ranks a
+setting by the lowest of these FIDs (its own EMA, the raw generator, the
+shadow EMAs), the same choices for every setting.
 
 The search (`search`) runs the settings in *rungs*: all settings for
 `--rungs[0]` epochs, the best half (lowest FID) for `--rungs[1]` epochs
 (from scratch), and so on; then the best `--finalists` settings train for
 `--final-epochs` epochs with `--seeds` seeds. Runs are separate processes,
 `--jobs` at a time (1, the default, runs them one after the other, so that
-times are not distorted by load). With `--deadline-minutes`, the last rungs
+times are not distorted by load; `--lock FILE` runs each under
+`flock FILE`, for machines whose training runs share a lock). With `--deadline-minutes`, the last rungs
 that would not fit are skipped (the finalists are then the best of the last
 rung run; times are estimated from the rung before),
 and if the final rung still does not fit, its length is cut to what fits
@@ -265,12 +271,95 @@ def recipe_of(example, overrides):
     return recipe
 
 
+# Extra EMA schedules followed during every run of `run`/`search` (decay,
+# warm-up steps), per 32 images: one training run scores all of them, so
+# EMA schedules are compared on the very same raw generator.
+SHADOW_EMAS = ((0.99, 0), (0.995, 0), (0.999, 1000), (0.9995, 2000))
+
+
+def per_batch(decay, warmup, batch_size):
+    """An EMA `(decay, warmup)` given per 32 images, for `batch_size`: the
+    same weight per image (`decay ** (batch_size / 32)`) and the same
+    warm-up in images."""
+    return decay ** (batch_size / 32), int(round(warmup * 32 / batch_size))
+
+
+def shadow_name(decay, warmup):
+    return f"ema_{decay:g}" + (f"_warmup_{warmup}" if warmup else "")
+
+
+class ShadowEMAs:
+    """EMAs of a network's weights kept in NumPy float64 after each batch.
+
+    The same update as `keras_gan`'s `WeightAverage` (trainable weights
+    averaged, the others copied; the decay ramps up linearly over `warmup`
+    steps), outside the compiled step, so that several schedules follow
+    one training run. `schedules` are `(decay, warmup)` pairs per step.
+    """
+
+    def __init__(self, network, schedules):
+        import numpy as np
+
+        self.network = network
+        self.schedules = list(schedules)
+        self.trainable = [
+            any(w is t for t in network.trainable_weights)
+            for w in network.weights
+        ]
+        first = [np.asarray(w, "float64") for w in network.get_weights()]
+        self.averages = [[w.copy() for w in first] for _ in self.schedules]
+        self.step = 0
+
+    def update(self):
+        weights = self.network.get_weights()
+        self.step += 1
+        for (decay, warmup), average in zip(self.schedules, self.averages):
+            if warmup:
+                decay = decay * min(1.0, self.step / warmup)
+            for i, weight in enumerate(weights):
+                if self.trainable[i]:
+                    average[i] += (1.0 - decay) * (weight - average[i])
+                else:
+                    average[i][...] = weight
+
+    def weights(self, index):
+        return [w.astype("float32") for w in self.averages[index]]
+
+
+def score_network(judge, generator, latent_dim):
+    """FID and class shares of `generator`'s samples on the judge's
+    latents (the same as `Judge.score`'s raw generator)."""
+    import keras
+
+    z = keras.random.normal((NUM_SAMPLES, latent_dim), seed=SAMPLE_SEED)
+    images = keras.ops.convert_to_numpy(
+        generator.predict(z, batch_size=250, verbose=0)
+    )
+    shares = judge.shares(images)
+    return {
+        "fid": round(judge.fid(images), 3),
+        "min_share": round(float(shares.min()), 4),
+        "max_share": round(float(shares.max()), 4),
+    }
+
+
+def best_of(result):
+    """`{"best_fid", "best_ema"}`: the lowest FID among the run's own
+    sampling generator, its raw generator and its shadow EMAs."""
+    candidates = {"own": result["fid"], "raw": result["raw_fid"]}
+    for name, scores in result.get("shadow", {}).items():
+        candidates[name] = scores["fid"]
+    best = min(candidates, key=candidates.get)
+    return {"best_fid": candidates[best], "best_ema": best}
+
+
 def train_and_judge(overrides, epochs, seed, example=None, judge=None,
-                    train_images=None):
+                    train_images=None, shadow_emas=SHADOW_EMAS):
     """Trains one setting with one seed; returns its scores and times.
 
     `train_images` trains on the first images only (smoke tests); the judge
-    always compares with all of them.
+    always compares with all of them. `shadow_emas` (`(decay, warmup)` per
+    32 images) are scored too, under `result["shadow"]`.
     """
     import keras
 
@@ -289,13 +378,33 @@ def train_and_judge(overrides, epochs, seed, example=None, judge=None,
         def on_epoch_end(self, epoch, logs=None):
             epoch_ends.append(time.time())
 
+    shadows = None
+    callbacks = example.callbacks_of(recipe) + [EpochTimes()]
+    if shadow_emas:
+        schedules = [
+            per_batch(decay, warmup, recipe["batch_size"])
+            for decay, warmup in shadow_emas
+        ]
+        shadows = ShadowEMAs(gan.generator, schedules)
+        callbacks.append(keras.callbacks.LambdaCallback(
+            on_train_batch_end=lambda batch, logs: shadows.update()
+        ))
     fit_start = time.time()
     gan.fit(
         x, epochs=epochs, batch_size=recipe["batch_size"], verbose=0,
-        callbacks=example.callbacks_of(recipe) + [EpochTimes()],
+        callbacks=callbacks,
     )
     times = [b - a for a, b in zip([fit_start] + epoch_ends, epoch_ends)]
     result = judge.score(gan)
+    if shadows is not None:
+        copy = keras.models.clone_model(gan.generator)
+        result["shadow"] = {}
+        for index, (decay, warmup) in enumerate(shadow_emas):
+            copy.set_weights(shadows.weights(index))
+            result["shadow"][shadow_name(decay, warmup)] = score_network(
+                judge, copy, gan.latent_dim
+            )
+        result.update(best_of(result))
     result.update(
         epochs=epochs,
         seed=seed,
@@ -342,6 +451,10 @@ class Search:
         ]
         if self.args.train_images:
             command += ["--train-images", str(self.args.train_images)]
+        if getattr(self.args, "no_shadow_emas", False):
+            command += ["--no-shadow-emas"]
+        if getattr(self.args, "lock", None):
+            command = ["flock", self.args.lock] + command
         start = time.time()
         left = self.seconds_left()
         try:
@@ -406,7 +519,9 @@ class Search:
         while rungs:
             epochs = rungs.pop(0)
             results = self.run_rung(f"rung {epochs} ep", names, epochs, [0])
-            scores = {r["name"]: r.get("fid") for r in results}
+            scores = {
+                r["name"]: r.get("best_fid", r.get("fid")) for r in results
+            }
             if not rungs:
                 break
             names = best_half(scores)
@@ -492,6 +607,10 @@ class Search:
             f"{NUM_IMAGES} real images; real-vs-real floor "
             f"{floors[0] if floors else '?'} (2,500 vs 2,500). Shares: "
             "smallest / largest digit class share (target 0.05-0.20).",
+            "In the rungs, FID is the recipe's own sampling generator, the "
+            "ema_* columns the same run's shadow EMAs (decay and warm-up per "
+            "32 images; `ShadowEMAs`); settings are ranked by the lowest of "
+            "these and the raw FID.",
             "",
         ]
         lines += [f"Note: {note}" for note in self.notes]
@@ -508,43 +627,60 @@ class Search:
         for label, epochs, names in reversed(self.rungs):
             if label == "final":
                 continue
+            runs = [r for r in self.runs if r.get("rung") == label]
+            shadows = list(dict.fromkeys(
+                name for r in runs for name in r.get("shadow", {})
+            ))
             lines += [
                 "", f"## {label} (seed 0)", "",
-                "| setting | FID | raw FID | min share | max share | "
-                "train min |",
-                "|---|---|---|---|---|---|",
+                "| setting | FID | raw FID | "
+                + "".join(f"{name} | " for name in shadows)
+                + "min share | max share | train min |",
+                "|---|---|---|" + "---|" * len(shadows) + "---|---|---|",
             ]
-            runs = [r for r in self.runs if r.get("rung") == label]
-            runs.sort(key=lambda r: r.get("fid", float("inf")))
+            runs.sort(key=lambda r: r.get("best_fid", r.get("fid", math.inf)))
             for r in runs:
                 if "fid" in r:
+                    shadow = r.get("shadow", {})
                     lines.append(
                         f"| {r['name']} | {r['fid']:.2f} | {r['raw_fid']:.2f} "
-                        f"| {r['min_share']:.3f} | {r['max_share']:.3f} | "
+                        "| " + "".join(
+                            f"{shadow[name]['fid']:.2f} | " if name in shadow
+                            else "- | " for name in shadows
+                        )
+                        + f"{r['min_share']:.3f} | {r['max_share']:.3f} | "
                         f"{r['train_s'] / 60:.2f} |"
                     )
                 else:
                     lines.append(f"| {r['name']} | failed: {r['error']} "
-                                 "| | | | |")
+                                 "|" + " |" * (len(shadows) + 4))
         return "\n".join(lines) + "\n"
 
 
 # === The example itself ===
 
 
-def run_example(seeds, jobs, out, extra=()):
+def run_example(seeds, jobs, out, extra=(), timeout_minutes=None):
     """Runs `examples/mnist_dcgan.py` (its defaults) once per seed, `jobs`
-    at a time, judges every `gan.keras`; returns the runs and a table."""
+    at a time, judges every `gan.keras`; returns the runs and a table.
+
+    A run still going after `timeout_minutes` is stopped and reported as
+    failed; the others are judged."""
     import numpy as np
 
     def one(seed):
         directory = os.path.join(out, f"seed_{seed}")
         start = time.time()
-        proc = subprocess.run(
-            [sys.executable, EXAMPLE, "--seed", str(seed), "--out", directory,
-             *extra],
-            capture_output=True, text=True,
-        )
+        try:
+            proc = subprocess.run(
+                [sys.executable, EXAMPLE, "--seed", str(seed), "--out",
+                 directory, *extra],
+                capture_output=True, text=True,
+                timeout=60 * timeout_minutes if timeout_minutes else None,
+            )
+        except subprocess.TimeoutExpired:
+            return {"seed": seed, "error": f"stopped after {timeout_minutes} "
+                    "minutes"}
         minutes = (time.time() - start) / 60
         with open(os.path.join(out, f"seed_{seed}.log"), "w") as f:
             f.write(proc.stdout[-20000:] + proc.stderr[-20000:])
@@ -678,12 +814,17 @@ def main(argv=None):
     search.add_argument("--out", default=os.path.join("out", "mnist_search"))
     search.add_argument("--train-images", type=int, default=None,
                         help="train on the first N images (smoke tests)")
+    search.add_argument("--no-shadow-emas", action="store_true",
+                        help="score only the recipe's own EMA")
+    search.add_argument("--lock", default=None,
+                        help="run each training run under `flock LOCK`")
     run = commands.add_parser("run", help="one setting, one seed")
     run.add_argument("--setting", default="default",
                      help="a name of SETTINGS or a JSON object of overrides")
     run.add_argument("--epochs", type=int, default=20)
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--train-images", type=int, default=None)
+    run.add_argument("--no-shadow-emas", action="store_true")
     judge = commands.add_parser("judge", help="score saved GANs")
     judge.add_argument("paths", nargs="+", help=".keras files of GANs")
     example = commands.add_parser(
@@ -692,6 +833,8 @@ def main(argv=None):
     example.add_argument("--seeds", type=int, default=3)
     example.add_argument("--jobs", type=int, default=1)
     example.add_argument("--out", default=os.path.join("out", "mnist_example"))
+    example.add_argument("--timeout-minutes", type=float, default=None,
+                         help="stop a run still going after this long")
     cost = commands.add_parser("cost", help="seconds per step per setting")
     cost.add_argument("--settings", default="all")
     cost.add_argument("--steps", type=int, default=30)
@@ -703,7 +846,8 @@ def main(argv=None):
         overrides = (SETTINGS[args.setting] if args.setting in SETTINGS
                      else json.loads(args.setting))
         result = train_and_judge(
-            overrides, args.epochs, args.seed, train_images=args.train_images
+            overrides, args.epochs, args.seed, train_images=args.train_images,
+            shadow_emas=() if args.no_shadow_emas else SHADOW_EMAS,
         )
         print("RESULT " + json.dumps(result), flush=True)
     elif args.command == "judge":
@@ -719,7 +863,10 @@ def main(argv=None):
             result.update(path=path, floor=round(scorer.floor, 3))
             print("RESULT " + json.dumps(result), flush=True)
     elif args.command == "example":
-        _, table = run_example(range(args.seeds), args.jobs, args.out)
+        _, table = run_example(
+            range(args.seeds), args.jobs, args.out,
+            timeout_minutes=args.timeout_minutes,
+        )
         print(table, flush=True)
     else:
         step_costs(select(args.settings), args.steps)

@@ -11,6 +11,8 @@ import math
 import os
 import re
 
+import keras
+import numpy as np
 import pytest
 
 from tests import conftest
@@ -139,3 +141,71 @@ def test_example_defaults_are_the_documented_ones(example):
     assert args.batch_size == example.RECIPE["batch_size"]
     assert tuple(args.g_betas) == example.RECIPE["g_betas"]
     assert args.ema_decay == example.RECIPE["ema_decay"]
+
+
+def test_shadow_emas_follow_the_core_update(search):
+    # Two schedules over three "steps" of a network with batch-norm
+    # statistics: trainable weights averaged (warm-up ramps the decay),
+    # the statistics copied.
+    inputs = keras.Input((2,))
+    network = keras.Model(
+        inputs, keras.layers.BatchNormalization()(keras.layers.Dense(3)(inputs))
+    )
+    start = [w.copy() for w in network.get_weights()]
+    shadows = search.ShadowEMAs(network, [(0.5, 0), (0.5, 2)])
+    kernel = start[0]
+    moving_mean = next(
+        i for i, w in enumerate(network.weights) if "moving_mean" in w.path
+    )
+    expected = [kernel.astype("float64"), kernel.astype("float64")]
+    for step in (1, 2, 3):
+        weights = [w + step for w in start]
+        network.set_weights(weights)
+        shadows.update()
+        for index, decay in enumerate((0.5, 0.5 * min(1.0, step / 2))):
+            expected[index] = decay * expected[index] + (1 - decay) * weights[0]
+    for index in (0, 1):
+        averaged = shadows.weights(index)
+        np.testing.assert_allclose(averaged[0], expected[index], rtol=1e-6)
+        np.testing.assert_allclose(
+            averaged[moving_mean], start[moving_mean] + 3, rtol=1e-6
+        )
+    # Warm-up: step 1 has decay 0.25, so the second average moved further.
+    assert not np.allclose(expected[0], expected[1])
+
+
+def test_shadow_schedules_keep_the_weight_per_image(search):
+    decay, warmup = search.per_batch(0.995, 1000, 16)
+    assert decay == pytest.approx(0.995**0.5) and warmup == 2000
+    assert search.per_batch(0.99, 0, 64) == (pytest.approx(0.99**2), 0)
+    assert search.shadow_name(0.999, 1000) == "ema_0.999_warmup_1000"
+    assert search.shadow_name(0.99, 0) == "ema_0.99"
+    result = {"fid": 9.0, "raw_fid": 8.0,
+              "shadow": {"ema_0.99": {"fid": 7.0}, "ema_0.995": {"fid": 10.0}}}
+    assert search.best_of(result) == {"best_fid": 7.0, "best_ema": "ema_0.99"}
+
+
+def test_search_ranks_by_the_best_ema(search, tmp_path):
+    # "a" has the better own-EMA FID, "b" the better shadow EMA: b goes on.
+    best = {"a": (5.0, 4.0), "b": (6.0, 2.0)}
+    args = type("Args", (), dict(
+        rungs=[1], final_epochs=2, finalists=1, seeds=1, jobs=1,
+        deadline_minutes=None, out=str(tmp_path), train_images=None,
+    ))
+    runner = search.Search({name: {} for name in best}, args)
+
+    def one_run(name, epochs, seed):
+        fid, best_fid = best[name]
+        return {
+            "name": name, "epochs": epochs, "seed": seed, "fid": fid,
+            "raw_fid": 9.0, "best_fid": best_fid, "min_share": 0.1,
+            "max_share": 0.1, "train_s": 60.0, "epoch_s": 1.0,
+            "wall_s": 2.0, "floor": 1.0,
+            "shadow": {"ema_0.99": {"fid": best_fid}},
+        }
+
+    runner.one_run = one_run
+    runner.search()
+    assert [row[0] for row in runner.final_rows()] == ["b"]
+    table = (tmp_path / "search.md").read_text()
+    assert "| b | 6.00 | 9.00 | 2.00 | 0.100 |" in table
