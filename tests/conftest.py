@@ -1,13 +1,55 @@
 import os
+import time
+
+_SESSION_START = time.perf_counter()  # the wall time of a run starts here
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _share_jax_compilations():
+    """One XLA compilation per distinct program for the whole test session.
+
+    Tests build many identical models (a reference run and a resumed run,
+    the same small GAN in many tests): JAX compiles each one's step anew.
+    JAX's persistent compilation cache, in a directory that lives as long
+    as the session, lets every later identical program (also in the
+    subprocesses the tests start, which inherit the environment) load the
+    compiled executable instead. Only compile time changes: the cache key
+    is the program itself, so what runs is the same.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    if "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return
+    directory = tempfile.mkdtemp(prefix="keras_gan_tests_jax_cache_")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = directory
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.05")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
+
+
+if os.environ["KERAS_BACKEND"] == "jax":
+    _share_jax_compilations()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 BACKEND = keras.backend.backend()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Ends every run with its backend, marker selection and wall time, so
+    that the README's test command shows what each backend's run costs."""
+    markexpr = config.getoption("markexpr")
+    selection = f"-m {markexpr!r}" if markexpr else "all tests"
+    terminalreporter.write_line(
+        f"keras_gan tests: KERAS_BACKEND={BACKEND}, {selection}: "
+        f"{time.perf_counter() - _SESSION_START:.0f} s"
+    )
 
 
 def value_and_gradients(fn, variables):

@@ -1,4 +1,4 @@
-"""PyTorch mechanics: `backward()` and `torch.autograd.grad`.
+"""PyTorch mechanics: `torch.autograd.grad`.
 
 Under `torch.distributed` (a process group of more than one process, as
 `torchrun` starts), each training step is a data-parallel step over the
@@ -154,16 +154,22 @@ class GANTrainer:
         every process of a `torch.distributed` step, whose gradients are
         averaged before the update).
         """
-        self.zero_grad()
         loss, aux = loss_fn()
-        optimizer.scale_loss(loss).backward()
-        gradients = [v.value.grad for v in variables]
+        # Only the gradients of `variables`: `backward()` would also compute
+        # those of every other network the loss went through (the
+        # discriminator's kernels in the generator's update).
+        gradients = list(
+            torch.autograd.grad(
+                optimizer.scale_loss(loss),
+                [v.value for v in variables],
+                allow_unused=True,
+            )
+        )
         with torch.no_grad():
             finite = all_finite(loss, gradients)
             if _in_process_group_step():
                 gradients, finite = _average_over_processes(gradients, finite)
             optimizer.apply(gradients, variables)
-        self.zero_grad()
         return loss.detach(), aux, finite
 
     def skip_batches(self, function_args, count):

@@ -44,13 +44,21 @@ def trained_conditional_gan():
     return gan
 
 
+@pytest.fixture(scope="module")
+def saved_gan(tmp_path_factory):
+    """The trained GAN, its `.keras` file and the inputs, shared by the
+    targets (which only load the file)."""
+    gan = trained_conditional_gan()
+    path = tmp_path_factory.mktemp("tensorflow_file") / "gan.keras"
+    gan.save(str(path))
+    return gan, str(path)
+
+
 @pytest.mark.parametrize("target", ["jax", "torch"])
-def test_tensorflow_file_generates_the_same_samples(target, tmp_path):
+def test_tensorflow_file_generates_the_same_samples(target, tmp_path, saved_gan):
     if importlib.util.find_spec(target) is None:
         pytest.skip(f"{target} is not installed")
-    gan = trained_conditional_gan()
-    path = str(tmp_path / "gan.keras")
-    gan.save(path)
+    gan, path = saved_gan
     rng = np.random.default_rng(1)
     noise = rng.normal(size=(12, 16)).astype("float32")
     labels = np.arange(12) % 3

@@ -45,17 +45,23 @@ def load(path):
         return {key: data[key] for key in data.files}
 
 
+@pytest.fixture(scope="module")
+def single_device_run(tmp_path_factory):
+    """The reference of every mirrored run, trained once per module."""
+    path = tmp_path_factory.mktemp("single_device") / "single.npz"
+    finish(run("single", path))
+    return load(path)
+
+
 @pytest.mark.parametrize("resume", [False, True], ids=["uninterrupted", "resumed_mid_epoch"])
-def test_mirrored_strategy_matches_single_device(tmp_path, resume):
-    single = run("single", tmp_path / "single.npz")
+def test_mirrored_strategy_matches_single_device(tmp_path, resume, single_device_run):
     mirrored = run(
         "mirrored", tmp_path / "mirrored.npz", extra_args=["resume"] if resume else []
     )
-    finish(single)
     output = finish(mirrored)
     assert "replicas 2" in output
     assert ("interrupted" in output) == resume
-    a, b = load(tmp_path / "single.npz"), load(tmp_path / "mirrored.npz")
+    a, b = single_device_run, load(tmp_path / "mirrored.npz")
     assert a.keys() == b.keys()
     for key in a:
         np.testing.assert_allclose(a[key], b[key], atol=2e-6, err_msg=key)

@@ -166,3 +166,20 @@ def test_every_documented_name_resolves(source, name):
         resolve(name)
     except (ImportError, AttributeError) as error:
         pytest.fail(f"{source} mentions `{name}`, which does not resolve: {error!r}")
+
+
+def fenced_commands(text, language="bash"):
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_ci_runs_the_readme_test_command():
+    section = read(README).split("## On a fresh machine", 1)[1]
+    command = next(
+        block.strip() for block in fenced_commands(section) if "pytest" in block
+    )
+    ci = read(os.path.join(ROOT, ".ci", "run"))
+    # CI has made the virtual environment already: the rest is the same line.
+    installed = command.split(" && ", 1)[1]
+    assert installed in ci.splitlines(), "README's test command differs from .ci/run"
+    # Every backend runs the fast tests; the slow ones run once.
+    assert '-m "not slow"' in installed and "-m slow" in installed

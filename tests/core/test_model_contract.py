@@ -292,9 +292,9 @@ def test_adaptive_augmentation_counts_each_real_batch_once_with_d_steps():
 # === Bugs 3-5 under distribution ===
 
 
-def run_case(backend, mode, case, out):
+def run_cases(backend, mode, cases, out):
     return subprocess.Popen(
-        [sys.executable, SCRIPT, backend, mode, case, str(out)],
+        [sys.executable, SCRIPT, backend, mode, ",".join(cases), str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": ROOT},
     )
@@ -311,14 +311,26 @@ def load(path):
         return {key: data[key] for key in data.files}
 
 
-@pytest.mark.skipif(BACKEND not in ("tensorflow", "jax"), reason="distribution")
-@pytest.mark.parametrize("case", ["random_draws", "nonfinite"])
-def test_distributed_step_equals_single_device_step(tmp_path, case):
-    single = run_case(BACKEND, "single", case, tmp_path / "single.npz")
-    parallel = run_case(BACKEND, "parallel", case, tmp_path / "parallel.npz")
+DISTRIBUTED_CASES = ("random_draws", "nonfinite")
+
+
+@pytest.fixture(scope="module")
+def distributed_runs(tmp_path_factory):
+    """Every case on one device and on two replicas: one process each."""
+    if BACKEND not in ("tensorflow", "jax"):
+        pytest.skip("distribution")
+    out = tmp_path_factory.mktemp("distributed_cases")
+    single = run_cases(BACKEND, "single", DISTRIBUTED_CASES, out / "single")
+    parallel = run_cases(BACKEND, "parallel", DISTRIBUTED_CASES, out / "parallel")
     finish(single)
     assert "replicas 2" in finish(parallel)
-    a, b = load(tmp_path / "single.npz"), load(tmp_path / "parallel.npz")
+    return out
+
+
+@pytest.mark.parametrize("case", DISTRIBUTED_CASES)
+def test_distributed_step_equals_single_device_step(distributed_runs, case):
+    a = load(distributed_runs / f"single.{case}.npz")
+    b = load(distributed_runs / f"parallel.{case}.npz")
     assert a.keys() == b.keys()
     for key in a:
         np.testing.assert_allclose(a[key], b[key], rtol=2e-5, atol=2e-6, err_msg=key)

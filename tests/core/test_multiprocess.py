@@ -59,6 +59,7 @@ def torch_runs(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["random_draws", "nonfinite", "resumed"])
 def test_torch_two_processes_match_one_process(torch_runs, case):
     """`resumed`: both processes interrupted after the first batch and
@@ -88,6 +89,7 @@ def test_torch_two_processes_match_one_process(torch_runs, case):
         assert single["log_skipped_steps"][0] == 1.0
 
 
+@pytest.mark.slow
 def test_torch_processes_with_different_batch_sizes_are_refused(torch_runs):
     for rank in (0, 1):
         error = str(load(torch_runs / f"distributed.uneven.rank{rank}.npz")["error"])
@@ -101,6 +103,7 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     BACKEND != "jax" or not os.environ.get("KERAS_GAN_SLOW_TESTS"),
     reason="jax.distributed with 2 CPU processes works (gloo collectives) but "

@@ -4,6 +4,9 @@ import os
 import re
 import subprocess
 import sys
+
+import pytest
+
 from tests import conftest
 
 ROOT = conftest.ROOT
@@ -16,6 +19,7 @@ def quickstart_code():
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
+@pytest.mark.slow
 def test_quickstart_runs_and_learns_the_data(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", quickstart_code()],

@@ -6,6 +6,8 @@ uninterrupted run: networks, EMA generator, noise-stream state, both
 optimizers' variables and the logged epoch means.
 """
 
+import functools
+
 import keras
 import numpy as np
 import pytest
@@ -36,8 +38,11 @@ def optimizer_values(gan):
     return [to_numpy(v) for v in gan.optimizer.variables]
 
 
-def reference_run(**compile_kwargs):
-    gan = compiled_gan(**compile_kwargs)
+@functools.lru_cache(maxsize=None)
+def reference_run(steps_per_execution=1):
+    """The uninterrupted run, trained once per setting and shared by the
+    tests (which only read it)."""
+    gan = compiled_gan(steps_per_execution=steps_per_execution)
     history = gan.fit(X, epochs=EPOCHS, callbacks=[ema()], **FIT)
     return gan, history.history
 
@@ -235,6 +240,7 @@ def test_dropout_in_the_networks_resumes_exactly_mid_epoch(tmp_path):
     assert_weights_equal(weights_of(reference), weights_of(resumed), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_process_killed_mid_epoch_resumes_exactly_in_a_new_process(tmp_path):
     # SIGKILL: no `finally`, no `on_train_end`; the backup is all that is left.
     import os

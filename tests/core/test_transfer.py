@@ -228,6 +228,7 @@ def test_backup_and_restore_resumes_a_frozen_fine_tune_exactly(
     )
 
 
+@pytest.mark.slow
 def test_transfer_example_quick_run(tmp_path):
     from tests.images.test_examples import load_example
     from tests.images.test_examples import png_size

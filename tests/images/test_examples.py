@@ -16,6 +16,9 @@ import pytest
 import keras_gan
 from tests import conftest
 
+# Runs the example end to end: CI runs it once, on one backend.
+pytestmark = pytest.mark.slow
+
 ROOT = conftest.ROOT
 
 

@@ -292,6 +292,7 @@ def test_sample_space_fid_matches_pytorch_fid_on_small_features():
     np.testing.assert_allclose(sample_space_fid(a, b), expected, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_cli_fid_matches_pytorch_fid_on_folders(tmp_path, capsys):
     state_dict, weights = standin.shared_random_weights()
     real_dir, fake_dir = str(tmp_path / "real"), str(tmp_path / "fake")
@@ -376,6 +377,7 @@ def test_api_on_arrays_and_a_generator_model(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_cli_compares_saved_statistics_in_a_fresh_process(tmp_path):
     rng = np.random.default_rng(8)
     for name, shift in (("a", 0.0), ("b", 2.0)):

@@ -1,6 +1,8 @@
 """Trains a small image GAN on one device or on two replicas; saves results.
 
-Usage: python distributed_cases.py BACKEND single|parallel CASE OUT.npz
+Usage: python distributed_cases.py BACKEND single|parallel CASES OUT
+
+CASES is a comma-separated list; each case writes `OUT.CASE.npz`.
 
 BACKEND is `tensorflow` (`MirroredStrategy` on two logical CPUs) or `jax`
 (`DataParallel` on two host devices). CASE:
@@ -13,7 +15,7 @@ Run in its own process: devices must be set before the backend starts.
 import os
 import sys
 
-BACKEND, MODE, CASE, OUT = sys.argv[1:5]
+BACKEND, MODE, CASES, OUT = sys.argv[1:5]
 os.environ["KERAS_BACKEND"] = BACKEND
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if BACKEND == "jax" and MODE == "parallel":
@@ -36,7 +38,7 @@ GLOBAL_BATCH = 16
 SHAPE = (8, 8, 1)
 
 
-def build():
+def build(case):
     keras.utils.set_random_seed(0)
     generator = keras.Sequential(
         [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
@@ -48,7 +50,7 @@ def build():
     )
     augmentation = None
     penalty = keras_gan.penalties.R1Penalty(1.0)
-    if CASE == "random_draws":
+    if case == "random_draws":
         augmentation = keras_gan.augment.AdaptiveAugment(
             initial_probability=0.5, adjustment_speed=100, seed=1
         )
@@ -60,7 +62,7 @@ def build():
         d_optimizer=keras.optimizers.SGD(0.1),
         g_optimizer=keras.optimizers.SGD(0.1),
         penalty=penalty,
-        d_steps=2 if CASE == "random_draws" else 1,
+        d_steps=2 if case == "random_draws" else 1,
     )
     return gan
 
@@ -75,16 +77,21 @@ def scope():
     return contextlib.nullcontext()
 
 
-data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
-data = data.astype("float32")
-if CASE == "nonfinite":
-    data[GLOBAL_BATCH - 3] = np.inf  # Second replica's half, first batch.
-with scope():
-    gan = build()
-initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
-history = gan.fit(data, epochs=1, batch_size=GLOBAL_BATCH, shuffle=False, verbose=0)
-results = {f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)}
-results.update({f"log_{k}": np.array(v) for k, v in history.history.items()})
-results.update({f"initial{i}": w for i, w in enumerate(initial)})
-np.savez(OUT, **results)
+def run(case):
+    data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
+    data = data.astype("float32")
+    if case == "nonfinite":
+        data[GLOBAL_BATCH - 3] = np.inf  # Second replica's half, first batch.
+    with scope():
+        gan = build(case)
+    initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
+    history = gan.fit(data, epochs=1, batch_size=GLOBAL_BATCH, shuffle=False, verbose=0)
+    results = {f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)}
+    results.update({f"log_{k}": np.array(v) for k, v in history.history.items()})
+    results.update({f"initial{i}": w for i, w in enumerate(initial)})
+    np.savez(f"{OUT}.{case}.npz", **results)
+
+
+for case in CASES.split(","):
+    run(case)
 print("replicas", 2 if MODE == "parallel" else 1)

@@ -1,8 +1,11 @@
 """Smoke test of `examples/tabular_augmentation.py` (offline, tiny)."""
 
+import pytest
+
 from tests.images.test_examples import load_example
 
 
+@pytest.mark.slow
 def test_tabular_augmentation_balances_with_the_rare_class():
     example = load_example("tabular_augmentation")
     results = example.main(

@@ -176,6 +176,7 @@ def test_bad_arguments():
         TabularTransformer().output_dim
 
 
+@pytest.mark.slow
 def test_importing_keras_gan_needs_neither_pandas_nor_sklearn():
     import os
     import subprocess

@@ -8,11 +8,13 @@ import re
 
 import keras
 import numpy as np
+import pytest
 
 import keras_gan
 from tests.images.test_examples import load_example
 
 
+@pytest.mark.slow
 def test_text_names_writes_model_samples_and_metrics(tmp_path, capsys):
     example = load_example("text_names")
     surnames = example.load_surnames()
@@ -58,6 +60,7 @@ def test_time_series_distances():
     assert example.spectrum_distance(pure, -pure) == 0.0
 
 
+@pytest.mark.slow
 def test_time_series_example_runs(tmp_path):
     example = load_example("time_series")
     result = example.main(

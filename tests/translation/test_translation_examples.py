@@ -3,9 +3,13 @@ outputs they report exist, reload and hold valid figures."""
 
 import keras
 import numpy as np
+import pytest
 
 import keras_gan
 from tests.images.test_examples import load_example
+
+# Runs the example end to end: CI runs it once, on one backend.
+pytestmark = pytest.mark.slow
 
 
 def test_pix2pix_digits(tmp_path):
