@@ -178,6 +178,9 @@ RECIPES = {
     "(i) lr 5e-4 + EMA 0.999": recipe(learning_rate=5e-4, ema=0.999),
     "(i) pack 2 + EMA 0.999": recipe(pack=2, ema=0.999),
     "(i) latent 8 + EMA 0.999": recipe(latent_dim=8, ema=0.999),
+    "(i) lr 5e-4 + pack 2 + EMA 0.999": recipe(
+        learning_rate=5e-4, pack=2, ema=0.999
+    ),
     # PacGAN's ring networks: G 4x400 ReLU, D 3x200.
     "(i) MLP 4x400 G, 3x200 D + EMA 0.999": recipe(
         hidden_units=((400,) * 4, (200,) * 3), ema=0.999

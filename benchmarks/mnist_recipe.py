@@ -39,7 +39,7 @@ Usage:
 
 ```
 python benchmarks/mnist_recipe.py search --out out/mnist_search   # all, 1 job
-python benchmarks/mnist_recipe.py search --settings default,ema_0.99 \\
+python benchmarks/mnist_recipe.py search --settings default,ema_0.995 \\
     --rungs 1 --final-epochs 1 --seeds 1 --finalists 1             # smoke
 python benchmarks/mnist_recipe.py run --setting default --epochs 20 --seed 0
 python benchmarks/mnist_recipe.py judge out/mnist_dcgan/gan.keras   # any GAN
@@ -73,9 +73,9 @@ NUM_IMAGES = 5000
 SETTINGS = {
     "default": {},
     # Generator EMA schedule.
-    "ema_0.99": {"ema_decay": 0.99},
-    "ema_0.999_warmup_1000": {"ema_decay": 0.999, "ema_warmup": 1000},
+    "ema_0.995": {"ema_decay": 0.995},
     "ema_0.9995_warmup_2000": {"ema_decay": 0.9995, "ema_warmup": 2000},
+    "ema_0.99975_warmup_4000": {"ema_decay": 0.99975, "ema_warmup": 4000},
     # Learning rates per network.
     "lr_2e-4": {"g_learning_rate": 2e-4, "d_learning_rate": 2e-4},
     "lr_1e-3": {"g_learning_rate": 1e-3, "d_learning_rate": 1e-3},
@@ -88,8 +88,8 @@ SETTINGS = {
     "r1_r2_0.01": {"r1": 0.01, "r2": 0.01},
     "r1_r2_1": {"r1": 1.0, "r2": 1.0},
     "non_saturating_r1_0.1": {"loss": "non_saturating", "r2": 0.0},
-    # Batch size (EMA decay per image kept: 0.995 per 32 images).
-    "batch_16_ema_0.9975": {"batch_size": 16, "ema_decay": 0.9975},
+    # Batch size (EMA decay per image kept: 0.9975 per 16 images).
+    "batch_32_ema_0.995": {"batch_size": 32, "ema_decay": 0.995},
     "batch_64_ema_0.99": {"batch_size": 64, "ema_decay": 0.99},
     # Networks.
     "filters_32": {"base_filters": 32},
