@@ -617,7 +617,7 @@ class Search:
         rows = self.final_rows()
         if rows:
             lines += [
-                "", "## Final: 3 seeds", "",
+                "", f"## Final: {self.args.seeds} seed(s)", "",
                 "| setting | epochs | FID per seed | mean | std | min share "
                 "| max share | train min |",
                 "|---|---|---|---|---|---|---|---|",

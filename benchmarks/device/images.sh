@@ -10,7 +10,7 @@
 #   once sharing the GPU, rungs skipped or the last one shortened to end by
 #   IMAGES_DEADLINE minutes. Tables: search.md, final.csv, runs.jsonl.
 # example: `examples/mnist_dcgan.py` with its defaults, seeds 0-2 in
-#   parallel (a run still going after IMAGES_EXAMPLE_TIMEOUT minutes, 4.2 by
+#   parallel (a run still going after IMAGES_EXAMPLE_TIMEOUT minutes, 4.0 by
 #   default, is stopped), each `gan.keras` scored by the judge: example.md.
 set -u
 cd "$(dirname "$0")/../.."
@@ -30,7 +30,7 @@ date -u +"start %F %T UTC" > "$out/run.txt"
 if [ "$mode" = "example" ]; then
   work=/tmp/images_example
   "$python" benchmarks/mnist_recipe.py example --seeds 3 --jobs 3 \
-    --timeout-minutes "${IMAGES_EXAMPLE_TIMEOUT:-4.2}" \
+    --timeout-minutes "${IMAGES_EXAMPLE_TIMEOUT:-4.0}" \
     --out "$work" > "$out/example.log" 2>&1
   status=$?
   cp "$work"/example.md "$work"/example.jsonl "$out"/ 2>/dev/null
