@@ -5,7 +5,7 @@ Date created: 2026/11/23
 Last modified: 2026/12/04
 Description: Train a tuned DCGAN on handwritten digits with `fit()` and
     measure it with FID/KID on offline classifier features.
-Accelerator: None needed (about 15 minutes on a 2-core CPU; GPU optional)
+Accelerator: None needed (about 30 minutes on a 2-core CPU; GPU optional)
 """
 
 """
