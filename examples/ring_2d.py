@@ -2,9 +2,10 @@
 Title: A GAN on a ring of eight Gaussians
 Author: keras_gan contributors
 Date created: 2026/11/23
-Last modified: 2026/11/23
-Description: Train the default `keras_gan` recipe on the classic 2-D
-    mode-collapse benchmark and plot real against generated points.
+Last modified: 2026/12/04
+Description: Train the default `keras_gan` recipe, sampled from a
+    generator EMA, on the classic 2-D mode-collapse benchmark and plot real
+    against generated points.
 Accelerator: None (a couple of minutes on 2 CPU cores)
 """
 
@@ -21,12 +22,15 @@ a circle of radius 2, so a plot shows at a glance which clusters, or
 
 This example trains small MLPs with the library's default recipe, that is
 `gan.compile()` with no loss or penalty arguments: the non-saturating loss
-with an R1 gradient penalty on real data and Adam (2e-4, beta_1=0.5). The
-recipe was chosen by `benchmarks/default_recipe.py`, which compares it with
-other losses and penalties on this data set.
+with an R1 gradient penalty on real data and Adam (2e-4, beta_1=0.5), and
+samples from an exponential moving average (EMA, decay 0.999) of the
+generator's weights. `benchmarks/default_recipe.py` compares this recipe
+with other losses, penalties, learning rates, network sizes and packing on
+this data set: the EMA is what puts most samples on the modes (90 % within
+3 standard deviations after 10,000 steps, against 66 % without it).
 
 ```
-python examples/ring_2d.py                          # about 1-2 minutes
+python examples/ring_2d.py                          # about 1-3 minutes
 python examples/ring_2d.py --epochs 2 --steps-per-epoch 20   # smoke test
 ```
 
@@ -110,7 +114,10 @@ def mode_coverage(samples):
 The generator maps 2-D Gaussian noise through three hidden layers of 128
 ReLU units to a point in the plane; the discriminator mirrors it with
 LeakyReLU units and outputs one logit. `gan.compile()` with no arguments
-selects the default loss, penalty and optimizers.
+selects the default loss, penalty and optimizers; `ema={"decay": 0.999}`
+keeps an average of the generator's weights, which `generate()` samples
+from. The raw generator's clusters jitter around the modes from step to
+step; their average does not.
 """
 
 
@@ -122,7 +129,11 @@ def build_gan(latent_dim=2, seed=0):
         input_dim=2, hidden_units=(128, 128, 128)
     )
     gan = keras_gan.GAN(
-        generator, discriminator, latent_dim=latent_dim, seed=seed
+        generator,
+        discriminator,
+        latent_dim=latent_dim,
+        seed=seed,
+        ema={"decay": 0.999},
     )
     # `steps_per_execution` runs several steps per call into the compiled
     # graph; with networks this small it makes training several times faster.
@@ -205,18 +216,17 @@ def plot_progress(snapshots, path):
 """
 ## Training and results
 
-The defaults run 50 epochs of 100 steps at batch size 256, 5,000 generator
-steps in all. After training we generate 2,000 points, print the coverage
-metrics and save the plots. Expect all 8 modes, with most points (roughly
-60-90%, depending on the seed and the step budget) within 3 standard
-deviations of a mode: with a 2-D latent space the generator must stretch
-thin "bridges" of points between the clusters.
+The defaults run 100 epochs of 100 steps at batch size 256, 10,000
+generator steps in all. After training we generate 2,000 points, print the
+coverage metrics and save the plots. Expect all 8 modes, with about 90% of
+the points within 3 standard deviations of a mode: with a 2-D latent space
+the generator must stretch thin "bridges" of points between the clusters.
 """
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--steps-per-epoch", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--out", default=os.path.join("out", "ring_2d"))

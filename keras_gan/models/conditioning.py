@@ -15,6 +15,8 @@ CONDITIONINGS = ("projection", "concat")
 # conditional generators.
 GENERATOR_LABEL_EMBEDDING_DIM = 50
 LEAKY_RELU_SLOPE = 0.2
+# Samples per group of the discriminators' minibatch standard deviation.
+MINIBATCH_STD_GROUP_SIZE = 4
 
 
 def label_input():

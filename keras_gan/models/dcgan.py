@@ -19,11 +19,15 @@ Conventions shared by all builders:
 import keras
 
 from keras_gan.layers.matmul_convolutions import MatmulConv2D
+from keras_gan.layers.minibatch_standard_deviation import (
+    MinibatchStandardDeviation,
+)
 from keras_gan.layers.spectral_normalization import spectrally_normalized
 from keras_gan.layers.upsampling import resolve_upsampling
 from keras_gan.layers.upsampling import upsampling_convolution
 from keras_gan.models.conditioning import CONDITIONINGS
 from keras_gan.models.conditioning import LEAKY_RELU_SLOPE
+from keras_gan.models.conditioning import MINIBATCH_STD_GROUP_SIZE
 from keras_gan.models.conditioning import discriminator_head
 from keras_gan.models.conditioning import discriminator_inputs
 from keras_gan.models.conditioning import generator_inputs
@@ -127,6 +131,7 @@ def dcgan_discriminator(
     num_classes=None,
     conditioning="projection",
     dropout=0.0,
+    minibatch_std=False,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator that outputs one logit per image.
@@ -155,6 +160,11 @@ def dcgan_discriminator(
             Defaults to `"projection"`.
         dropout: Float in `[0, 1)`, dropout rate after each convolutional
             block. Defaults to `0.0`.
+        minibatch_std: Whether to append a
+            `keras_gan.layers.MinibatchStandardDeviation` feature map (groups
+            of 4) after the last convolutional block (ProGAN/StyleGAN).
+            Batch sizes must then be multiples of 4 (or smaller than 4).
+            Defaults to `False`.
         name: Name of the model. Defaults to `"discriminator"`.
 
     Returns:
@@ -196,6 +206,10 @@ def dcgan_discriminator(
         )(h)
         if dropout:
             h = seeded_dropout(dropout, name=f"downsample_{i}_dropout")(h)
+    if minibatch_std:
+        h = MinibatchStandardDeviation(
+            group_size=MINIBATCH_STD_GROUP_SIZE, name="minibatch_std"
+        )(h)
     features = keras.layers.Flatten(name="features")(h)
     outputs = discriminator_head(
         features, labels, conditioning, num_classes, spectral_norm

@@ -20,6 +20,7 @@ from keras_gan.layers.residual_blocks import GeneratorResidualBlock
 from keras_gan.layers.spectral_normalization import spectrally_normalized
 from keras_gan.layers.self_attention import SelfAttention
 from keras_gan.layers.upsampling import resolve_upsampling
+from keras_gan.models.conditioning import MINIBATCH_STD_GROUP_SIZE
 from keras_gan.models.conditioning import discriminator_head
 from keras_gan.models.conditioning import discriminator_inputs
 from keras_gan.models.conditioning import generator_output
@@ -29,8 +30,6 @@ from keras_gan.validation import check_image_shape
 from keras_gan.validation import check_num_classes
 from keras_gan.validation import check_one_of
 from keras_gan.validation import check_positive_int
-
-_MINIBATCH_STD_GROUP_SIZE = 4
 
 
 def _resolve_num_blocks(num_blocks, image_shape):
@@ -232,7 +231,7 @@ def resnet_discriminator(
             h = SelfAttention(spectral_norm=spectral_norm, name="attention")(h)
     if minibatch_std:
         h = MinibatchStandardDeviation(
-            group_size=_MINIBATCH_STD_GROUP_SIZE, name="minibatch_std"
+            group_size=MINIBATCH_STD_GROUP_SIZE, name="minibatch_std"
         )(h)
     h = DiscriminatorResidualBlock(
         base_filters * 2 ** (num_blocks - 1),

@@ -72,6 +72,24 @@ def test_dcgan_discriminator_one_logit_per_sample(image_shape):
     assert "MatmulConv2D" in _layer_types(discriminator)
 
 
+def test_dcgan_discriminator_minibatch_std_sees_its_group():
+    # Groups of 4: with 8 images, image 0 shares a group with 2, 4 and 6
+    # (StyleGAN's `b mod (batch / 4)` grouping), not with 1, 3, 5, 7.
+    discriminator = builders.dcgan_discriminator(
+        (16, 16, 1), base_filters=4, minibatch_std=True
+    )
+    assert "MinibatchStandardDeviation" in _layer_types(discriminator)
+    images = _images((16, 16, 1), batch=8)
+    logits = _predict(discriminator, images)
+    changed = images.copy()
+    changed[2] = -changed[2]
+    moved = _predict(discriminator, changed)
+    assert not np.allclose(moved[0], logits[0])  # same group
+    np.testing.assert_allclose(moved[1], logits[1], atol=1e-6)  # other
+    plain = builders.dcgan_discriminator((16, 16, 1), base_filters=4)
+    assert "MinibatchStandardDeviation" not in _layer_types(plain)
+
+
 def test_mlp_generator_and_discriminator_shapes():
     generator = builders.mlp_generator(
         LATENT_DIM, 5, hidden_units=(16, 8), output_activation="tanh"

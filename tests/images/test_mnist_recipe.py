@@ -1,0 +1,211 @@
+"""The MNIST recipe search (`benchmarks/mnist_recipe.py`) and the defaults
+of `examples/mnist_dcgan.py` that it chose.
+
+Only the search's logic runs here (which settings go on, what fits a
+deadline, that every setting is a valid recipe); the runs themselves are
+benchmarks. The example's defaults must be what docs/images.md says.
+"""
+
+import importlib.util
+import math
+import os
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from tests import conftest
+
+ROOT = conftest.ROOT
+
+
+def load(path, name):
+    full_path = os.path.join(ROOT, path)
+    spec = importlib.util.spec_from_file_location(name, full_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def search():
+    return load("benchmarks/mnist_recipe.py", "mnist_recipe")
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load("examples/mnist_dcgan.py", "mnist_dcgan_example")
+
+
+def test_best_half_keeps_the_lowest_fids_rounded_up(search):
+    scores = {"a": 3.0, "b": 1.0, "c": 2.0, "d": 5.0, "e": 4.0}
+    assert search.best_half(scores) == ["b", "c", "a"]
+    assert search.best_half(scores, keep=1) == ["b"]
+    assert search.best_half({"a": 7.0, "b": 6.0}) == ["b"]
+
+
+def test_best_half_never_keeps_failed_runs(search):
+    scores = {"a": None, "b": float("nan"), "c": 9.0, "d": float("inf")}
+    assert search.best_half(scores) == ["c"]
+    assert search.best_half({"a": None}) == []
+
+
+def test_plan_rungs_without_deadline_keeps_everything(search):
+    plan = search.plan_rungs([4, 8], 10, 20, 9, None, lambda e, n: 1e9)
+    assert plan == ([4, 8], 20)
+
+
+def test_plan_rungs_drops_late_rungs_then_cuts_the_final(search):
+    def estimate(epochs, runs):  # one epoch of one run: one second
+        return epochs * runs
+
+    # Rungs of 4 epochs x 10 runs and 8 x 5, final 20 x 9: 40 + 40 + 180.
+    assert search.plan_rungs([4, 8], 10, 20, 9, 260, estimate) == ([4, 8], 20)
+    # Without the 8-epoch rung: 40 + 180.
+    assert search.plan_rungs([4, 8], 10, 20, 9, 259, estimate) == ([4], 20)
+    assert search.plan_rungs([4, 8], 10, 20, 9, 219, estimate) == ([], 20)
+    # Even the final alone does not fit: as many epochs as fit, at least 1.
+    assert search.plan_rungs([4, 8], 10, 20, 9, 100, estimate) == ([], 11)
+    assert search.plan_rungs([4], 10, 20, 9, 1, estimate) == ([], 1)
+
+
+def test_every_setting_is_a_recipe_of_the_example(search, example):
+    for name, overrides in search.SETTINGS.items():
+        recipe = search.recipe_of(example, overrides)
+        assert set(recipe) == set(example.RECIPE), name
+    assert search.SETTINGS["default"] == {}
+    with pytest.raises(ValueError, match="learning_rat"):
+        search.recipe_of(example, {"learning_rat": 1e-3})
+
+
+def test_search_picks_finalists_by_halving(search, tmp_path):
+    # The whole search loop with a stand-in for the training runs: FID is a
+    # known function of the setting, so the finalists are known.
+    fids = {"s0": 9.0, "s1": 3.0, "s2": 7.0, "s3": 1.0, "s4": 5.0}
+    settings = {name: {} for name in fids}
+    args = type("Args", (), dict(
+        rungs=[1, 2], final_epochs=4, finalists=1, seeds=2, jobs=2,
+        deadline_minutes=None, out=str(tmp_path), train_images=None,
+    ))
+    runner = search.Search(settings, args)
+    calls = []
+
+    def one_run(name, epochs, seed):
+        calls.append((name, epochs, seed))
+        return {
+            "name": name, "epochs": epochs, "seed": seed,
+            "fid": fids[name] + seed, "raw_fid": 0.0, "min_share": 0.1,
+            "max_share": 0.1, "train_s": 60.0, "epoch_s": 1.0,
+            "wall_s": 2.0, "floor": 1.0,
+        }
+
+    runner.one_run = one_run
+    runner.search()
+    assert sorted(c for c in calls if c[1] == 1) == [
+        (name, 1, 0) for name in sorted(fids)
+    ]
+    assert sorted(c[0] for c in calls if c[1] == 2) == ["s1", "s3", "s4"]
+    assert sorted(c for c in calls if c[1] == 4) == [("s3", 4, 0), ("s3", 4, 1)]
+    rows = runner.final_rows()
+    assert rows == [("s3", 4, "1.00/2.00", 1.5, 0.5, 0.1, 0.1, 1.0)]
+    table = (tmp_path / "search.md").read_text()
+    assert "| s3 | 4 | 1.00/2.00 | 1.5 | 0.5 |" in table
+
+
+def _documented_defaults():
+    """The `| key | value |` rows of docs/images.md's defaults table."""
+    with open(os.path.join(ROOT, "docs", "images.md")) as f:
+        text = f.read()
+    section = text.split("<!-- mnist-defaults -->")[1]
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", section, re.MULTILINE)
+    return dict(rows)
+
+
+def test_example_defaults_are_the_documented_ones(example):
+    documented = _documented_defaults()
+    assert set(documented) == set(example.RECIPE)
+    for key, value in example.RECIPE.items():
+        text = documented[key]
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            assert text == str(value), key
+        elif isinstance(value, tuple):
+            assert tuple(float(v) for v in text.strip("()").split(",")) == (
+                pytest.approx(value)
+            ), key
+        else:
+            assert math.isclose(float(text), value), key
+    # The flags default to the recipe.
+    args = example.parse_args([])
+    assert args.epochs == example.RECIPE["epochs"]
+    assert args.batch_size == example.RECIPE["batch_size"]
+    assert tuple(args.g_betas) == example.RECIPE["g_betas"]
+    assert args.ema_decay == example.RECIPE["ema_decay"]
+
+
+def test_shadow_emas_follow_the_core_update(search):
+    # Two schedules over three "steps" of a network with batch-norm
+    # statistics: trainable weights averaged (warm-up ramps the decay),
+    # the statistics copied.
+    inputs = keras.Input((2,))
+    network = keras.Model(
+        inputs, keras.layers.BatchNormalization()(keras.layers.Dense(3)(inputs))
+    )
+    start = [w.copy() for w in network.get_weights()]
+    shadows = search.ShadowEMAs(network, [(0.5, 0), (0.5, 2)])
+    kernel = start[0]
+    moving_mean = next(
+        i for i, w in enumerate(network.weights) if "moving_mean" in w.path
+    )
+    expected = [kernel.astype("float64"), kernel.astype("float64")]
+    for step in (1, 2, 3):
+        weights = [w + step for w in start]
+        network.set_weights(weights)
+        shadows.update()
+        for index, decay in enumerate((0.5, 0.5 * min(1.0, step / 2))):
+            expected[index] = decay * expected[index] + (1 - decay) * weights[0]
+    for index in (0, 1):
+        averaged = shadows.weights(index)
+        np.testing.assert_allclose(averaged[0], expected[index], rtol=1e-6)
+        np.testing.assert_allclose(
+            averaged[moving_mean], start[moving_mean] + 3, rtol=1e-6
+        )
+    # Warm-up: step 1 has decay 0.25, so the second average moved further.
+    assert not np.allclose(expected[0], expected[1])
+
+
+def test_shadow_schedules_keep_the_weight_per_image(search):
+    decay, warmup = search.per_batch(0.995, 1000, 16)
+    assert decay == pytest.approx(0.995**0.5) and warmup == 2000
+    assert search.per_batch(0.99, 0, 64) == (pytest.approx(0.99**2), 0)
+    assert search.shadow_name(0.999, 1000) == "ema_0.999_warmup_1000"
+    assert search.shadow_name(0.99, 0) == "ema_0.99"
+    result = {"fid": 9.0, "raw_fid": 8.0,
+              "shadow": {"ema_0.99": {"fid": 7.0}, "ema_0.995": {"fid": 10.0}}}
+    assert search.best_of(result) == {"best_fid": 7.0, "best_ema": "ema_0.99"}
+
+
+def test_search_ranks_by_the_best_ema(search, tmp_path):
+    # "a" has the better own-EMA FID, "b" the better shadow EMA: b goes on.
+    best = {"a": (5.0, 4.0), "b": (6.0, 2.0)}
+    args = type("Args", (), dict(
+        rungs=[1], final_epochs=2, finalists=1, seeds=1, jobs=1,
+        deadline_minutes=None, out=str(tmp_path), train_images=None,
+    ))
+    runner = search.Search({name: {} for name in best}, args)
+
+    def one_run(name, epochs, seed):
+        fid, best_fid = best[name]
+        return {
+            "name": name, "epochs": epochs, "seed": seed, "fid": fid,
+            "raw_fid": 9.0, "best_fid": best_fid, "min_share": 0.1,
+            "max_share": 0.1, "train_s": 60.0, "epoch_s": 1.0,
+            "wall_s": 2.0, "floor": 1.0,
+            "shadow": {"ema_0.99": {"fid": best_fid}},
+        }
+
+    runner.one_run = one_run
+    runner.search()
+    assert [row[0] for row in runner.final_rows()] == ["b"]
+    table = (tmp_path / "search.md").read_text()
+    assert "| b | 6.00 | 9.00 | 2.00 | 0.100 |" in table
