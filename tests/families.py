@@ -195,8 +195,14 @@ def loss_terms(model, family, batch):
             *batch, g_terms.pop("fake_a"), g_terms.pop("fake_b"), training=False
         )
     else:
-        _, d_terms = model.compute_discriminator_loss(*batch, training=False)
-        _, g_terms = model.compute_generator_loss(*batch, training=False)
+        batch = tuple(keras.ops.convert_to_tensor(v) for v in batch)
+        # A `GAN` (text, tabular) returns `(total, terms, real_logits)` and
+        # its generator loss alone.
+        d_terms = model.compute_discriminator_loss(*batch, training=False)[1]
+        g_terms = model.compute_generator_loss(*batch, training=False)
+        if not isinstance(g_terms, tuple):
+            g_terms = (None, {"g_loss": g_terms})
+        g_terms = g_terms[1]
     return {**d_terms, **g_terms}
 
 

@@ -488,8 +488,10 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
             loss, values = regularized_objective()
             refused = self.batch_refusals.refused()
             if refused is not None:
-                # Not applied: the finite check skips the update.
-                loss = ops.where(refused, float("nan"), loss)
+                # Not applied: a NaN factor makes every gradient NaN (a
+                # NaN chosen by `where` would give zero gradients), and the
+                # finite check skips the update.
+                loss = loss * ops.where(refused, float("nan"), 1.0)
             return loss, values
 
         _, values, finite = self.minimize(
@@ -674,10 +676,12 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
 
     def make_test_function(self, force=False):
         self.batch_refusals.clear()
-        function = super().make_test_function(force=force)
-        if not hasattr(function, "checks_refusals"):
-            self.test_function = function = self.batch_refusals.wrap(function)
-        return function
+        # Keras' TensorFlow trainer returns nothing when it builds the
+        # function: read it from the model.
+        super().make_test_function(force=force)
+        if not hasattr(self.test_function, "checks_refusals"):
+            self.test_function = self.batch_refusals.wrap(self.test_function)
+        return self.test_function
 
     def save_own_variables(self, store):
         super().save_own_variables(store)

@@ -61,8 +61,14 @@ class ImagePool(keras.layers.Layer):
         )
         self.built = True
 
-    def query(self, images):
+    def query(self, images, keep=None):
         """Stores `images` and returns the batch to show the discriminator.
+
+        Args:
+            images: The generated batch.
+            keep: Optional boolean scalar tensor; where it is false the
+                pool is left as it was (a refused step). Defaults to
+                `None` (always stored).
 
         Under `tf.distribute` and `torch.distributed` every replica queries
         the pool with the images of the whole global batch (gathered in
@@ -76,7 +82,7 @@ class ImagePool(keras.layers.Layer):
         images = ops.cast(images, "float32")
         if num_replicas > 1:
             images = backend.replica_concat(images)
-        returned = self._query_global(images)
+        returned = self._query_global(images, keep)
         if num_replicas > 1:
             returned = ops.slice(
                 returned,
@@ -85,7 +91,7 @@ class ImagePool(keras.layers.Layer):
             )
         return ops.cast(returned, dtype)
 
-    def _query_global(self, images):
+    def _query_global(self, images, keep=None):
         batch_size = ops.shape(images)[0]
         flat = ops.reshape(images, (batch_size, -1))
         position = ops.arange(batch_size, dtype="int32")
@@ -108,8 +114,13 @@ class ImagePool(keras.layers.Layer):
         swap_rows = ops.one_hot(swap_slot, self.pool_size) * swaps[:, None]
         returned = ops.where(swaps[:, None] > 0, ops.matmul(swap_rows, pool), flat)
 
-        self.images.assign(self._write(pool, swap_rows, flat))
-        self.count.assign(ops.minimum(count + ops.cast(batch_size, "int32"), self.pool_size))
+        new_images = self._write(pool, swap_rows, flat)
+        new_count = ops.minimum(count + ops.cast(batch_size, "int32"), self.pool_size)
+        if keep is not None:
+            new_images = ops.where(keep, new_images, self.images)
+            new_count = ops.where(keep, new_count, count)
+        self.images.assign(new_images)
+        self.count.assign(new_count)
         return ops.reshape(returned, (-1,) + self.image_shape)
 
     @staticmethod

@@ -101,7 +101,11 @@ class UnpairedTranslation(AdversarialModel):
     def pooled(self, domain, images):
         """`images` through the history pool of `domain`, if it has one."""
         pool = self.pools.get(domain)
-        return images if pool is None else pool.query(images)
+        if pool is None:
+            return images
+        refused = self.batch_refusals.refused()
+        keep = None if refused is None else ops.logical_not(refused)
+        return pool.query(images, keep=keep)
 
     def translate_with(self, name, images, batch_size):
         """Translates with the generator attribute `name` (its EMA when

@@ -101,6 +101,8 @@ def compute_dtypes(model):
         layer.compute_dtype
         for network in model.generator_networks() + model.discriminator_networks()
         for layer in network.layers
+        # An `InputLayer` is rebuilt with its input dtype when loaded.
+        if not isinstance(layer, keras.layers.InputLayer)
     }
 
 
