@@ -18,6 +18,8 @@ replica under `tf.distribute` and per process under `torch.distributed`
 (see docs/distributed.md).
 """
 
+import re
+
 import keras
 import numpy as np
 
@@ -153,7 +155,7 @@ def data(family):
 
 def fit(model, family, x, batch_size, **kwargs):
     """`model.fit` on `x` (a tuple of arrays or a DataFrame), in order."""
-    kwargs = dict(epochs=1, verbose=0, **kwargs)
+    kwargs = {"epochs": 1, "verbose": 0, **kwargs}
     if family == "tabular":
         return model.fit(x, batch_size=batch_size, **kwargs)
     if isinstance(x, tuple):
@@ -164,7 +166,10 @@ def fit(model, family, x, batch_size, **kwargs):
 def weights(model):
     """Every weight of `model` (pools and random states included) by path."""
     return {
-        f"{i}_{w.path.replace('/', '.')}": keras.ops.convert_to_numpy(w)
+        # Without the counters Keras appends to the names of a second model's
+        # layers in one process ("dense_5"): keys compare across models.
+        f"{i}_{re.sub(r'_[0-9]+(?=/|$)', '', w.path).replace('/', '.')}":
+        keras.ops.convert_to_numpy(w)
         for i, w in enumerate(model.weights)
     }
 

@@ -109,7 +109,7 @@ def compute_dtypes(model):
 # === Faults: SIGKILL mid-epoch, then BackupAndRestore ===
 
 PREEMPTED = os.path.join(conftest.SCRIPTS, "preempted_family.py")
-RESUMABLE = ("pix2pix", "cyclegan", "text")
+RESUMABLE = families.FAMILIES
 
 
 @pytest.fixture(scope="module")
