@@ -192,10 +192,11 @@ def test_temperature_zero_is_argmax_and_low_temperatures_concentrate():
     np.testing.assert_array_equal(
         gan.generate(64, temperature=1e-6, seed=0), np.repeat(greedy[:1], 64, 0)
     )
-    # Higher temperatures move the samples away from the argmax text; the
-    # same seed repeats them.
+    # Higher temperatures move the first token away from the argmax one (the
+    # softmax's largest probability falls as the temperature rises); the
+    # same seed repeats the samples.
     agreement = [
-        np.mean(gan.generate(256, temperature=t, seed=0) == greedy[0])
+        np.mean(gan.generate(1024, temperature=t, seed=0)[:, 0] == greedy[0, 0])
         for t in (0.3, 1.0, 3.0)
     ]
     assert agreement[0] > agreement[1] > agreement[2], agreement
