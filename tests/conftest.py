@@ -164,6 +164,19 @@ def tmp_keras_path(tmp_path):
     return str(tmp_path / "gan.keras")
 
 
+def finish_process(process, timeout=400):
+    """Waits for a test's subprocess; asserts it succeeded; its stdout.
+
+    A process still running after `timeout` seconds is killed."""
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode == 0, stderr[-3000:]
+    return stdout
+
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = os.path.join(ROOT, "tests", "scripts")
 DATA = os.path.join(ROOT, "tests", "data")

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import BACKEND
 from tests import conftest
+from tests.conftest import finish_process as finish
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "tensorflow", reason="tf.distribute strategies"
@@ -30,14 +31,6 @@ def run(mode, out, env=None, extra_args=()):
     )
 
 
-def finish(process, timeout=240):
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    assert process.returncode == 0, stderr[-3000:]
-    return stdout
 
 
 def load(path):

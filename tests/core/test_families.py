@@ -22,6 +22,7 @@ from tests import families
 from tests.conftest import assert_weights_equal
 from tests.conftest import to_numpy
 from tests.conftest import weights_of
+from tests.conftest import finish_process as finish
 
 def load(path):
     with np.load(path) as data:
@@ -48,14 +49,6 @@ def assert_same_training(expected, actual, atol=2e-6, rtol=2e-5):
             assert np.isfinite(expected[key]).all(), key
 
 
-def finish(process, timeout=400):
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    assert process.returncode == 0, stderr[-3000:]
-    return stdout
 
 
 # === Mixed precision ===

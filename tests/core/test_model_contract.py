@@ -18,6 +18,7 @@ from tests.conftest import to_numpy
 from tests import conftest
 from tests import families
 from tests.core.test_families import assert_same_training
+from tests.conftest import finish_process as finish
 
 X = gaussian_data(64)
 ROOT = conftest.ROOT
@@ -302,10 +303,6 @@ def run_cases(backend, mode, cases, out):
     )
 
 
-def finish(process, timeout=300):
-    stdout, stderr = process.communicate(timeout=timeout)
-    assert process.returncode == 0, stderr[-3000:]
-    return stdout
 
 
 def load(path):

@@ -12,6 +12,7 @@ import keras_gan
 from tests.conftest import BACKEND
 from tests import conftest
 from tests.core.test_families import assert_same_training
+from tests.conftest import finish_process as finish
 
 SCRIPTS = os.path.join(conftest.SCRIPTS)
 ROOT = conftest.ROOT
@@ -28,14 +29,6 @@ def start(args):
     )
 
 
-def finish(process, timeout=300):
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    assert process.returncode == 0, stderr[-3000:]
-    return stdout
 
 
 def load(path):
