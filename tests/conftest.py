@@ -1,4 +1,5 @@
 import os
+import subprocess
 import time
 
 _SESSION_START = time.perf_counter()  # the wall time of a run starts here
