@@ -388,7 +388,14 @@ class TabularTransformer(ConfigMixin):
                     encoded[:, start : start + width], column
                 )
             start += width
-        return pd.DataFrame(result)
+        # Each column as a Series of its own dtype: pandas >= 3 would read an
+        # object array of strings as its `str` dtype.
+        return pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=getattr(values, "dtype", None))
+                for name, values in result.items()
+            }
+        )
 
     def _decode_continuous(self, block, column):
         modes_width = len(column["means"])
