@@ -48,8 +48,9 @@ def torch_runs(tmp_path_factory):
         ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
          script, "distributed", str(out / "distributed")]
     )
-    assert "processes 1" in finish(single)
-    assert finish(distributed).count("processes 2") == 2
+    assert "processes 1 rank 0" in finish(single)
+    output = finish(distributed)
+    assert "processes 2 rank 0" in output and "processes 2 rank 1" in output
     return out
 
 

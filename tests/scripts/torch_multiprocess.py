@@ -172,6 +172,11 @@ if MODE == "distributed":
     CASES += ["resumed", "uneven", "uneven_last"]
 for case in CASES:
     train(case)
-print("processes", keras_gan.distributed.process_count())
+# One write per process: the processes of `torchrun` share one stdout.
+sys.stdout.write(
+    f"processes {keras_gan.distributed.process_count()} "
+    f"rank {keras_gan.distributed.process_index()}\n"
+)
+sys.stdout.flush()
 if MODE == "distributed":
     dist.destroy_process_group()
