@@ -90,6 +90,8 @@ class TextGAN(AdversarialModel):
     ```
     """
 
+    extra_log_names = ("nll",)
+
     serialized_arguments = ("generator", "discriminator")
 
     def __init__(
@@ -182,15 +184,6 @@ class TextGAN(AdversarialModel):
             # The compiled step depends on the phase: rebuild it.
             if self.train_function is not None:
                 self.make_train_function(force=True)
-
-    # === Compile ===
-
-    def log_names(self):
-        names = super().log_names()
-        return names[:3] + ["nll"] + names[3:]
-
-    def reserved_log_names(self):
-        return super().reserved_log_names() | {"nll"}
 
     # === Texts ===
 

@@ -83,8 +83,11 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
 
     Not used directly: see `keras_gan.GAN`. Subclasses implement
     `discriminator_networks()`, `generator_networks()` and `train_step`,
-    and may extend `log_names()` and `compile`.
+    name the terms of their objective in `extra_log_names` (logged after
+    `g_loss`, reserved from penalties), and may extend `compile`.
     """
+
+    extra_log_names = ()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -279,9 +282,11 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
 
         `loss`, `d_loss`, `g_loss`, one entry per penalty, and `d_reg` /
         `g_reg` when the networks have their own losses (regularizers,
-        `add_loss`). Subclasses add their own terms.
+        `add_loss`). Subclasses name their own terms in `extra_log_names`,
+        logged after `g_loss`.
         """
-        names = ["loss", "d_loss", "g_loss"] + [p.name for p in self.penalties]
+        names = ["loss", "d_loss", "g_loss"] + list(self.extra_log_names)
+        names += [p.name for p in self.penalties]
         if self.has_own_losses(self.discriminator_networks()):
             names.append("d_reg")
         if self.has_own_losses(self.generator_networks()):
@@ -290,7 +295,9 @@ class AdversarialModel(backend.GANTrainer, keras.Model):
 
     def reserved_log_names(self):
         """Names penalties may not take."""
-        return {"loss", "d_loss", "g_loss", "d_reg", "g_reg", "aug_p"}
+        return {"loss", "d_loss", "g_loss", "d_reg", "g_reg", "aug_p"} | set(
+            self.extra_log_names
+        )
 
     def has_own_losses(self, networks):
         """Whether the networks add losses of their own to their objective.

@@ -119,6 +119,8 @@ class CUT(UnpairedTranslation):
     ```
     """
 
+    extra_log_names = ("nce_loss", "identity_loss")
+
     serialized_arguments = ("generator", "discriminator", "projection")
 
     expected_a = "the input of `generator`"
@@ -304,15 +306,6 @@ class CUT(UnpairedTranslation):
     def source_shapes(self):
         shape = input_shape_of(self.generator)
         return shape, shape
-
-    # === Compile ===
-
-    def log_names(self):
-        names = super().log_names()
-        return names[:3] + ["nce_loss", "identity_loss"] + names[3:]
-
-    def reserved_log_names(self):
-        return super().reserved_log_names() | {"nce_loss", "identity_loss"}
 
     # === Hooks ===
 

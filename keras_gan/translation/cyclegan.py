@@ -76,6 +76,8 @@ class CycleGAN(UnpairedTranslation):
     ```
     """
 
+    extra_log_names = ("cycle_loss", "identity_loss")
+
     averaged_generators = ("generator_ab", "generator_ba")
 
     serialized_arguments = (
@@ -192,15 +194,6 @@ class CycleGAN(UnpairedTranslation):
                 f"{shape_b}). Pass identity_weight=0. Received: "
                 f"identity_weight={self.identity_weight}"
             )
-
-    # === Compile ===
-
-    def log_names(self):
-        names = super().log_names()
-        return names[:3] + ["cycle_loss", "identity_loss"] + names[3:]
-
-    def reserved_log_names(self):
-        return super().reserved_log_names() | {"cycle_loss", "identity_loss"}
 
     # === Hooks ===
 

@@ -66,6 +66,8 @@ class Pix2Pix(AdversarialModel):
     ```
     """
 
+    extra_log_names = ("l1_loss",)
+
     serialized_arguments = ("generator", "discriminator")
 
     def __init__(
@@ -127,13 +129,6 @@ class Pix2Pix(AdversarialModel):
 
     def default_penalties(self):
         return []
-
-    def log_names(self):
-        names = super().log_names()
-        return names[:3] + ["l1_loss"] + names[3:]
-
-    def reserved_log_names(self):
-        return super().reserved_log_names() | {"l1_loss"}
 
     # === Hooks ===
 
