@@ -25,11 +25,12 @@ import numpy as np
 
 import keras_gan
 
-FAMILIES = ("pix2pix", "cyclegan", "text", "tabular")
+FAMILIES = ("pix2pix", "cyclegan", "text", "tabular", "cut", "textgan")
 GLOBAL_BATCH = 8
 STEPS = 2
 SHAPE = (4, 4, 1)
 TEXT = dict(sequence_length=6, vocab_size=5)
+LETTERS = "ABC"
 
 
 def _sgd():
@@ -134,6 +135,37 @@ def build(family, init_seed=0):
             pack=pack, seed=0,
         )
         model.compile(d_optimizer=_sgd(), g_optimizer=_sgd())
+    elif family == "cut":
+        inputs = keras.Input(SHAPE, name="image")
+        h = keras.layers.Conv2D(4, 3, padding="same", activation="tanh", name="encode")(inputs)
+        outputs = keras.layers.Conv2D(1, 1, activation="tanh", name="output")(h)
+        model = keras_gan.CUT(
+            keras.Model(inputs, outputs, name="generator"),
+            _patch_discriminator("discriminator"),
+            nce_layers=["image", "encode"],
+            num_patches=6,
+            projection_units=16,
+            pool_size=4,
+            seed=0,
+        )
+        model.compile(d_optimizer=_sgd(), g_optimizer=_sgd())
+    elif family == "textgan":
+        vocabulary = keras_gan.text.CharacterVocabulary(
+            list(LETTERS), TEXT["sequence_length"]
+        )
+        generator = keras_gan.text.RecurrentGenerator(
+            vocabulary, embedding_dim=4, units=8
+        )
+        discriminator = keras_gan.models.sequence_discriminator(
+            vocabulary.max_length, vocabulary.size, channels=8, num_blocks=1,
+            kernel_size=3,
+        )
+        model = keras_gan.TextGAN(generator, discriminator, pretrain_epochs=0, seed=0)
+        model.compile(
+            d_optimizer=_sgd(),
+            g_optimizer=_sgd(),
+            penalty=keras_gan.penalties.R1Penalty(1.0),
+        )
     else:
         raise ValueError(f"Unknown family {family!r}")
     return model
@@ -143,13 +175,20 @@ def data(family):
     """The whole training data of `family` (global batches, in order)."""
     rows = GLOBAL_BATCH * STEPS
     rng = np.random.default_rng(1)
-    if family in ("pix2pix", "cyclegan"):
+    if family in ("pix2pix", "cyclegan", "cut"):
         return tuple(
             rng.uniform(-1, 1, (rows,) + SHAPE).astype("float32") for _ in range(2)
         )
     if family == "text":
         tokens = rng.integers(0, TEXT["vocab_size"], (rows, TEXT["sequence_length"]))
         return np.eye(TEXT["vocab_size"], dtype="float32")[tokens]
+    if family == "textgan":
+        lengths = rng.integers(1, TEXT["sequence_length"] + 1, rows)
+        texts = ["".join(rng.choice(list(LETTERS), n)) for n in lengths]
+        vocabulary = keras_gan.text.CharacterVocabulary(
+            list(LETTERS), TEXT["sequence_length"]
+        )
+        return vocabulary.texts_to_ids(texts)
     return table()
 
 
@@ -194,7 +233,12 @@ def first_batch(model, family, x):
 
 def loss_terms(model, family, batch):
     """Every term of both objectives on `batch`, not training."""
-    if family == "cyclegan":
+    if family == "cut":
+        _, g_terms = model.compute_generator_loss(*batch, training=False)
+        _, d_terms = model.compute_discriminator_loss(
+            batch[1], g_terms.pop("fake_b"), training=False
+        )
+    elif family == "cyclegan":
         _, g_terms = model.compute_generator_loss(*batch, training=False)
         _, d_terms = model.compute_discriminator_loss(
             *batch, g_terms.pop("fake_a"), g_terms.pop("fake_b"), training=False
@@ -202,7 +246,7 @@ def loss_terms(model, family, batch):
     else:
         batch = tuple(keras.ops.convert_to_tensor(v) for v in batch)
         # A `GAN` (text, tabular) returns `(total, terms, real_logits)` and
-        # its generator loss alone.
+        # its generator loss alone; a `TextGAN` `(total, terms)` for both.
         d_terms = model.compute_discriminator_loss(*batch, training=False)[1]
         g_terms = model.compute_generator_loss(*batch, training=False)
         if not isinstance(g_terms, tuple):
@@ -213,7 +257,7 @@ def loss_terms(model, family, batch):
 
 def outputs(model, family, seed=0):
     """What the trained model produces, for save/load comparisons."""
-    if family in ("pix2pix", "cyclegan"):
+    if family in ("pix2pix", "cyclegan", "cut"):
         sources = np.random.default_rng(seed).uniform(-1, 1, (4,) + SHAPE)
         return model.translate(sources.astype("float32"))
     if family == "text":

@@ -11,6 +11,8 @@ module provides:
   `all_replicas_finite(finite)`: whether a flag holds on every replica;
   `replica_concat(value)`: the replicas' values concatenated on axis 0
   (the global batch of a per-replica batch).
+- `global_batch_mean(total, count)` (written once, below): a ratio over the
+  global batch whose denominator differs between replicas.
 - `prepare_logs(logs)`: the step's logs in the form the trainer reduces.
 - `stateful_cond(pred, true_fn, false_fn)`: `keras.ops.cond` whose branches
   may assign variables (batch-norm statistics, seeds) on every backend.
@@ -22,6 +24,7 @@ module provides:
 """
 
 import keras
+from keras import ops
 
 _BACKEND = keras.backend.backend()
 
@@ -57,3 +60,28 @@ else:
         "keras_gan supports the `tensorflow`, `jax` and `torch` Keras "
         f"backends. Received: KERAS_BACKEND={_BACKEND!r}"
     )
+
+
+def global_batch_mean(total, count):
+    """`total / count` over the global batch, as this replica's loss.
+
+    Keras averages the replicas' losses (and their gradients), which equals
+    the single-device loss when each replica's loss is a mean over its equal
+    share of rows. A mean whose denominator differs between replicas (tokens
+    counted by a mask) is therefore written as this replica's `total` over
+    the global `count` divided by the number of replicas: the replicas'
+    average is then the global `sum(total) / sum(count)`.
+
+    Args:
+        total: This replica's sum (a scalar tensor).
+        count: This replica's count (a scalar; no gradient flows through it).
+
+    Returns:
+        A scalar tensor: `total / max(count, 1)` on one device.
+    """
+    _, num_replicas = replica_context()
+    count = ops.stop_gradient(ops.cast(count, "float32"))
+    if num_replicas == 1:
+        return total / ops.maximum(count, 1.0)
+    count = replica_sum(count)
+    return total * num_replicas / ops.maximum(count, 1.0)

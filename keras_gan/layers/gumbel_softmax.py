@@ -65,6 +65,7 @@ class GumbelSoftmax(random_state.SavesSeedState, keras.layers.Layer):
             dtype="float32",
             name="temperature",
         )
+        self.built = True  # Every weight exists: no input shape needed.
 
     def call(self, logits, training=False):
         logits = ops.cast(logits, "float32")

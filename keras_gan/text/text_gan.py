@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan import backend
 from keras_gan import validation
 from keras_gan.layers.gumbel_softmax import GumbelSoftmax
 from keras_gan.layers.gumbel_softmax import check_temperature
@@ -239,7 +240,7 @@ class TextGAN(AdversarialModel):
     def negative_log_likelihood(self, ids, training=True):
         """Mean cross-entropy per counted token (nats) of texts `ids`."""
         log_likelihood, mask = self.token_log_likelihood(ids, training)
-        return -ops.sum(log_likelihood) / ops.maximum(ops.sum(mask), 1.0)
+        return backend.global_batch_mean(-ops.sum(log_likelihood), ops.sum(mask))
 
     def one_hot(self, ids):
         return ops.one_hot(ids, self.vocabulary.size, dtype="float32")

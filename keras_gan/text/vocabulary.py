@@ -445,6 +445,9 @@ class VocabularyLayer(keras.layers.Layer):
                 f"Received: vocabulary={vocabulary!r}"
             )
         self.vocabulary = vocabulary
+        # No weights: built as made, so that Keras' symbolic build under
+        # `tf.distribute` (which sees a mean-reduced, float batch) is skipped.
+        self.built = True
 
     def call(self, inputs):
         return inputs

@@ -2,7 +2,8 @@
 
 The models are the tiny ones of `tests/families.py` (Pix2Pix, CycleGAN
 with its history pool, the text GAN with Gumbel-softmax noise, TabularGAN
-with training-by-sampling and packing). Their distributed runs share the
+with training-by-sampling and packing, CUT with its pool, the autoregressive
+TextGAN). Their distributed runs share the
 processes of the core's: `tests/core/test_model_contract.py` (TensorFlow
 `MirroredStrategy`, JAX `DataParallel`) and
 `tests/core/test_multiprocess.py` (PyTorch, 2 processes).

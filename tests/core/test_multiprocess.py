@@ -11,6 +11,7 @@ import pytest
 import keras_gan
 from tests.conftest import BACKEND
 from tests import conftest
+from tests import families
 from tests.core.test_families import assert_same_training
 from tests.conftest import finish_process as finish
 
@@ -245,7 +246,7 @@ def test_shard_torch_tensors():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("family", ["pix2pix", "cyclegan", "text", "tabular"])
+@pytest.mark.parametrize("family", families.FAMILIES)
 def test_torch_two_processes_match_one_process_for_each_family(torch_runs, family):
     single = load(torch_runs / f"single.{family}.rank0.npz")
     ranks = [load(torch_runs / f"distributed.{family}.rank{i}.npz") for i in (0, 1)]

@@ -18,7 +18,7 @@ the global batch and saves `OUT.<case>.rank0.npz`. Cases, one after another:
 - `short_last`: `random_draws` on 24 rows, whose last global batch has 8
   rows: 4 on each process (not cut by `shard`: equal short batches train).
 - each family of `tests/families.py` (Pix2Pix, CycleGAN, the text GAN,
-  TabularGAN): 2 global batches of 8, saved to `OUT.<family>.rank<i>.npz`.
+  TabularGAN, CUT, the autoregressive TextGAN): 2 global batches of 8, saved to `OUT.<family>.rank<i>.npz`.
 - `uneven` and `uneven_last` (distributed only): the processes feed
   batches of different sizes at the first step, or at the last one only
   (4 and 5 rows after a full batch); the error message is saved.
@@ -40,7 +40,7 @@ import keras_gan  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
 from tests import families  # noqa: E402
 
-FAMILIES = ("pix2pix", "cyclegan", "text", "tabular")
+FAMILIES = families.FAMILIES
 
 GLOBAL_BATCH = 16
 SHAPE = (8, 8, 1)
