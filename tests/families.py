@@ -31,6 +31,7 @@ STEPS = 2
 SHAPE = (4, 4, 1)
 TEXT = dict(sequence_length=6, vocab_size=5)
 LETTERS = "ABC"
+CORE_SHAPE = (8, 8, 1)
 
 
 def _sgd():
@@ -263,3 +264,35 @@ def outputs(model, family, seed=0):
     if family == "text":
         return model.generate(4, seed=seed)
     return model.generate(4, seed=seed)
+
+
+def core_gan(case, optimizer, learning_rate):
+    """The core `GAN` of the distribution scripts' own cases: `"random_draws"`
+    (adaptive augmentation, a gradient penalty and R1, `d_steps=2`) or any
+    other (R1 only), with `optimizer(learning_rate)` for both networks."""
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
+         keras.layers.Reshape(CORE_SHAPE)]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input(CORE_SHAPE), keras.layers.Flatten(),
+         keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
+    )
+    augmentation = None
+    penalty = keras_gan.penalties.R1Penalty(1.0)
+    if case == "random_draws":
+        augmentation = keras_gan.augment.AdaptiveAugment(
+            initial_probability=0.5, adjustment_speed=100, seed=1
+        )
+        penalty = [keras_gan.penalties.GradientPenalty(1.0), penalty]
+    gan = keras_gan.GAN(
+        generator, discriminator, latent_dim=4, seed=0, augmentation=augmentation
+    )
+    gan.compile(
+        d_optimizer=optimizer(learning_rate),
+        g_optimizer=optimizer(learning_rate),
+        penalty=penalty,
+        d_steps=2 if case == "random_draws" else 1,
+    )
+    return gan

@@ -10,7 +10,7 @@ BACKEND is `tensorflow` (`MirroredStrategy` on two logical CPUs) or `jax`
   `d_steps=2`: every random draw inside the step must be per global batch.
 - `nonfinite`: one `inf` in the second replica's half of the batch.
 - a family of `tests/families.py` (`pix2pix`, `cyclegan`, `text`,
-  `tabular`): its model trained for 2 global batches of 8.
+  `tabular`, `cut`, `textgan`): its model trained for 2 global batches of 8.
 Run in its own process: devices must be set before the backend starts.
 """
 
@@ -36,37 +36,13 @@ import numpy as np  # noqa: E402
 
 import keras_gan  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from tests import families  # noqa: E402
+
 GLOBAL_BATCH = 16
-SHAPE = (8, 8, 1)
+SHAPE = families.CORE_SHAPE
 
 
-def build(case):
-    keras.utils.set_random_seed(0)
-    generator = keras.Sequential(
-        [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-         keras.layers.Reshape(SHAPE)]
-    )
-    discriminator = keras.Sequential(
-        [keras.Input(SHAPE), keras.layers.Flatten(),
-         keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
-    )
-    augmentation = None
-    penalty = keras_gan.penalties.R1Penalty(1.0)
-    if case == "random_draws":
-        augmentation = keras_gan.augment.AdaptiveAugment(
-            initial_probability=0.5, adjustment_speed=100, seed=1
-        )
-        penalty = [keras_gan.penalties.GradientPenalty(1.0), penalty]
-    gan = keras_gan.GAN(
-        generator, discriminator, latent_dim=4, seed=0, augmentation=augmentation
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.SGD(0.1),
-        g_optimizer=keras.optimizers.SGD(0.1),
-        penalty=penalty,
-        d_steps=2 if case == "random_draws" else 1,
-    )
-    return gan
 
 
 # One strategy per process: the collectives of a second `MirroredStrategy`
@@ -92,7 +68,7 @@ def run(case):
     if case == "nonfinite":
         data[GLOBAL_BATCH - 3] = np.inf  # Second replica's half, first batch.
     with scope():
-        gan = build(case)
+        gan = families.core_gan(case, keras.optimizers.SGD, 0.1)
     initial = [keras.ops.convert_to_numpy(w) for w in gan.discriminator.weights]
     history = gan.fit(data, epochs=1, batch_size=GLOBAL_BATCH, shuffle=False, verbose=0)
     results = {f"w{i}": keras.ops.convert_to_numpy(w) for i, w in enumerate(gan.weights)}
@@ -102,8 +78,6 @@ def run(case):
 
 
 def run_family(family):
-    from tests import families
-
     with scope():
         model = families.build(family)
     initial = families.weights(model)
@@ -111,7 +85,6 @@ def run_family(family):
     np.savez(f"{OUT}.{family}.npz", **families.results(model, history, initial))
 
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 for case in CASES.split(","):
     if case in ("random_draws", "nonfinite"):
         run(case)

@@ -43,7 +43,7 @@ from tests import families  # noqa: E402
 FAMILIES = families.FAMILIES
 
 GLOBAL_BATCH = 16
-SHAPE = (8, 8, 1)
+SHAPE = families.CORE_SHAPE
 
 torch.set_num_threads(1)
 if MODE == "distributed":
@@ -51,32 +51,7 @@ if MODE == "distributed":
 
 
 def build(case):
-    keras.utils.set_random_seed(0)
-    generator = keras.Sequential(
-        [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-         keras.layers.Reshape(SHAPE)]
-    )
-    discriminator = keras.Sequential(
-        [keras.Input(SHAPE), keras.layers.Flatten(),
-         keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
-    )
-    augmentation = None
-    penalty = keras_gan.penalties.R1Penalty(1.0)
-    if case == "random_draws":
-        augmentation = keras_gan.augment.AdaptiveAugment(
-            initial_probability=0.5, adjustment_speed=100, seed=1
-        )
-        penalty = [keras_gan.penalties.GradientPenalty(1.0), penalty]
-    gan = keras_gan.GAN(
-        generator, discriminator, latent_dim=4, seed=0, augmentation=augmentation
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(0.01),
-        g_optimizer=keras.optimizers.Adam(0.01),
-        penalty=penalty,
-        d_steps=2 if case == "random_draws" else 1,
-    )
-    return gan
+    return families.core_gan(case, keras.optimizers.Adam, 0.01)
 
 
 class InterruptAfterFirstBatch(keras.callbacks.Callback):
