@@ -35,8 +35,11 @@ import numpy as np  # noqa: E402
 
 import keras_gan  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from tests import families  # noqa: E402
+
 GLOBAL_BATCH = 16
-SHAPE = (8, 8, 1)
+SHAPE = families.CORE_SHAPE
 
 if MODE == "distributed":
     # The data is sharded by `keras_gan.distributed.shard`.
@@ -45,39 +48,11 @@ if MODE == "distributed":
     )
 
 
-def build():
-    keras.utils.set_random_seed(0)
-    generator = keras.Sequential(
-        [keras.Input((4,)), keras.layers.Dense(64, activation="tanh"),
-         keras.layers.Reshape(SHAPE)]
-    )
-    discriminator = keras.Sequential(
-        [keras.Input(SHAPE), keras.layers.Flatten(),
-         keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
-    )
-    augmentation = keras_gan.augment.AdaptiveAugment(
-        initial_probability=0.5, adjustment_speed=100, seed=1
-    )
-    gan = keras_gan.GAN(
-        generator, discriminator, latent_dim=4, seed=0, augmentation=augmentation
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(0.01),
-        g_optimizer=keras.optimizers.Adam(0.01),
-        penalty=[
-            keras_gan.penalties.GradientPenalty(1.0),
-            keras_gan.penalties.R1Penalty(1.0),
-        ],
-        d_steps=2,
-    )
-    return gan
-
-
 data = np.random.default_rng(0).uniform(-1, 1, (GLOBAL_BATCH * 2,) + SHAPE)
 data = data.astype("float32")
 batch_size = keras_gan.distributed.per_process_batch_size(GLOBAL_BATCH)
 data = keras_gan.distributed.shard(data, batch_size=batch_size)
-gan = build()
+gan = families.core_gan("random_draws", keras.optimizers.Adam, 0.01)
 history = gan.fit(data, epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
 results = {
     f"w{i}": np.asarray(jax.device_get(w.value)) for i, w in enumerate(gan.weights)
