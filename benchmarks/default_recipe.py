@@ -181,6 +181,39 @@ RECIPES = {
     "(i) lr 5e-4 + pack 2 + EMA 0.999": recipe(
         learning_rate=5e-4, pack=2, ema=0.999
     ),
+    # (j) Around the two nearest (i) settings (lr 5e-4 + EMA, pack 2 + EMA).
+    "(j) lr 5e-4 + EMA 0.9995": recipe(learning_rate=5e-4, ema=0.9995),
+    "(j) lr 5e-4 + EMA 0.998": recipe(learning_rate=5e-4, ema=0.998),
+    "(j) pack 2 + EMA 0.9995": recipe(pack=2, ema=0.9995),
+    "(j) lr 1e-3 + EMA 0.999": recipe(learning_rate=1e-3, ema=0.999),
+    "(j) G lr 2e-4, D lr 5e-4 + EMA 0.999": recipe(
+        g_learning_rate=2e-4, d_learning_rate=5e-4, ema=0.999
+    ),
+    "(j) G lr 5e-4, D lr 2e-4 + EMA 0.999": recipe(
+        g_learning_rate=5e-4, d_learning_rate=2e-4, ema=0.999
+    ),
+    "(j) lr 5e-4 + R1 0.1 + EMA 0.999": recipe(
+        learning_rate=5e-4, penalty=_r1(0.1), ema=0.999
+    ),
+    "(j) lr 5e-4 + R1 10 + EMA 0.999": recipe(
+        learning_rate=5e-4, penalty=_r1(10.0), ema=0.999
+    ),
+    "(j) lr 5e-4 + betas (0, 0.99) + EMA 0.999": recipe(
+        learning_rate=5e-4, betas=(0.0, 0.99), ema=0.999
+    ),
+    "(j) lr 5e-4 + MLP 3x256 + EMA 0.999": recipe(
+        learning_rate=5e-4, hidden_units=(256, 256, 256), ema=0.999
+    ),
+    "(j) lr 5e-4 + latent 8 + EMA 0.999": recipe(
+        learning_rate=5e-4, latent_dim=8, ema=0.999
+    ),
+    "(j) lr 5e-4 + pack 2 + EMA 0.9995": recipe(
+        learning_rate=5e-4, pack=2, ema=0.9995
+    ),
+    "(j) betas (0, 0.99) + EMA 0.999": recipe(betas=(0.0, 0.99), ema=0.999),
+    "(j) lr 5e-4 + betas (0, 0.99) + R1 0.1 + EMA 0.999": recipe(
+        learning_rate=5e-4, betas=(0.0, 0.99), penalty=_r1(0.1), ema=0.999
+    ),
     # PacGAN's ring networks: G 4x400 ReLU, D 3x200.
     "(i) MLP 4x400 G, 3x200 D + EMA 0.999": recipe(
         hidden_units=((400,) * 4, (200,) * 3), ema=0.999

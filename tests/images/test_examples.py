@@ -169,3 +169,28 @@ def test_wgan_gp(tmp_path):
     assert png_size(results["loss_plot_path"])[0] > 100
     assert len(results["wasserstein_estimate"]) == 1
     assert np.isfinite(results["wasserstein_estimate"][0])
+
+
+def test_ring_2d(tmp_path):
+    example = load_example("ring_2d")
+    results = example.main(
+        ["--epochs", "2", "--steps-per-epoch", "5", "--out", str(tmp_path / "ring")]
+    )
+    # The recipe for low-dimensional data the guide documents.
+    gan = keras.models.load_model(results["model_path"])
+    assert gan.ema_config["decay"] == 0.999
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        # `compile` wraps each in the optimizer that skips non-finite steps.
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(5e-4)
+        assert optimizer.beta_1 == 0.0 and optimizer.beta_2 == 0.99
+    assert isinstance(gan.loss_fn, keras_gan.losses.NonSaturatingLoss)
+    assert [p.name for p in gan.penalties] == ["r1_penalty"]
+    points = gan.generate(2000, seed=0)
+    modes, quality, per_mode = example.mode_coverage(points)
+    assert (modes, quality, per_mode.tolist()) == (
+        results["modes_covered"], results["high_quality"], results["per_mode"]
+    )
+    assert png_size(results["plot_path"])[0] > 500
+    assert png_size(results["progress_path"])[0] > 100
