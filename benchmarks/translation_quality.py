@@ -29,6 +29,11 @@ Drivers:
   the tables in docs/translation.md) in `N` parallel processes and writes
   `DIR/grid.json` and the tables `DIR/grid.md` (mean ± standard deviation
   over the seeds). `benchmarks/device/translation.sh` runs it on the GPU.
+- `python benchmarks/translation_quality.py upper-half --seeds 0 1 2
+  [--epochs E]` trains the judge's classifier on the masked training digits
+  and prints how often it gives a held-out masked digit the judge's label
+  of the whole digit: what the upper half alone tells a classifier, the
+  reference for the Pix2Pix example's *class kept*.
 """
 
 import argparse
@@ -203,6 +208,47 @@ def format_summary(summary):
     return "\n".join(lines)
 
 
+def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
+    """What the upper half alone says about the digit: Pix2Pix's bound.
+
+    A classifier like the judge's, trained on the masked training digits
+    (lower half erased, as the Pix2Pix example's sources) with their labels,
+    is scored like a completion: how often its label for a held-out masked
+    digit is the judge's label for the whole digit (`agreement`), and the
+    true label. A completion cannot say more about the class than its
+    source does, so a Pix2Pix completion whose class is kept about as often
+    as this classifier's is at the limit of what such a classifier reads
+    from the upper half. Returns `{"agreement": summary, "true_label":
+    summary}` over `seeds`.
+    """
+    import keras
+
+    import keras_gan
+
+    images, labels = load_mnist()
+    train, heldout = mnist_split()
+    masked = images.copy()
+    masked[:, 14:] = -1.0
+    judge = DigitJudge()
+    judge_labels = judge.predict(images[heldout])
+    agreement, true_label = [], []
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        _, classifier = keras_gan.metrics.train_feature_classifier(
+            masked[train], labels[train], num_classes=10, epochs=epochs, seed=seed,
+            return_classifier=True,
+        )
+        predicted = np.argmax(classifier.predict(masked[heldout], verbose=0), axis=-1)
+        agreement.append(float(np.mean(predicted == judge_labels)))
+        true_label.append(float(np.mean(predicted == labels[heldout])))
+    return {
+        "judge_accuracy": judge.accuracy,
+        "epochs": epochs,
+        "agreement": summarize(agreement),
+        "true_label": summarize(true_label),
+    }
+
+
 # === The grid of measured variants ===
 
 # name: (example, arguments). Each row of the tables in docs/translation.md.
@@ -359,7 +405,16 @@ def main(argv=None):
     grid_parser.add_argument("--out", default=os.path.join("out", "translation_grid"))
     grid_parser.add_argument("--example-args", default="",
                              help="Arguments added to every run (a quick check: '--epochs 1').")
+    half_parser = commands.add_parser(
+        "upper-half", help="A classifier of the masked digits: Pix2Pix's bound on class kept."
+    )
+    half_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    half_parser.add_argument("--epochs", type=int, default=JUDGE_EPOCHS)
     args, extra = parser.parse_known_args(argv)
+    if args.command == "upper-half":
+        result = upper_half_classifier(args.seeds, args.epochs)
+        print(json.dumps(result, indent=2))
+        return result
     if args.command == "grid":
         unknown = sorted(set(args.variants) - set(VARIANTS))
         if unknown:
