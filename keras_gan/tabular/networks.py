@@ -49,16 +49,17 @@ def tabular_generator(
 
 
 def tabular_discriminator(
-    packed_dim, hidden_dims=(256, 256), dropout=0.5, name=None
+    packed_dim, hidden_dims=(256, 256), dropout=0.0, name=None
 ):
     """The MLP critic of CTGAN on packed rows.
 
-    `Dense -> LeakyReLU(0.2) -> Dropout` per hidden layer, then one logit.
+    `Dense -> LeakyReLU(0.2) -> Dropout` per hidden layer (no dropout by
+    default; CTGAN's is `0.5`), then one logit.
 
     Args:
         packed_dim: Input width: `pack * (row width + condition width)`.
         hidden_dims: Width of each hidden layer. Defaults to `(256, 256)`.
-        dropout: Dropout rate. Defaults to `0.5`.
+        dropout: Dropout rate. Defaults to `0.0`.
         name: Model name. Defaults to `None`.
 
     Returns:

@@ -213,7 +213,7 @@ class TabularGAN(GAN):
         generator_dims=(256, 256),
         discriminator_dims=(256, 256),
         pack=10,
-        dropout=0.5,
+        dropout=0.0,
         max_modes=10,
         clip_to_observed_range=True,
         max_integer_categories=10,
@@ -230,7 +230,9 @@ class TabularGAN(GAN):
             generator_dims: Residual block widths. Defaults to `(256, 256)`.
             discriminator_dims: Hidden widths. Defaults to `(256, 256)`.
             pack: Rows judged together. Defaults to `10`.
-            dropout: Discriminator dropout rate. Defaults to `0.5`.
+            dropout: Discriminator dropout rate. Defaults to `0.0` (CTGAN
+                uses `0.5`, which weakens the dependencies between columns
+                the generator learns: see the tables guide).
             max_modes: Gaussian mixture components per continuous column.
                 Defaults to `10`.
             clip_to_observed_range: Whether sampled continuous values stay

@@ -11,6 +11,11 @@ from keras_gan.serialization import ConfigMixin
 # std_k)` for its mode `k`, so that almost all values fall in the tanh range.
 NORMALIZATION_SCALE = 4.0
 _CLIP = 0.99
+# A mode whose training values (those it is the likeliest mode of) are at
+# least `ATOM_SHARE` one value, which is itself at least `ATOM_MIN_SHARE`
+# of the column's values, is that value: an atom.
+ATOM_SHARE = 0.9
+ATOM_MIN_SHARE = 0.05
 # Datetime values come back rounded to the coarsest of these units (in
 # seconds) that every training value is a whole multiple of.
 _TIME_RESOLUTIONS = (86400.0, 3600.0, 60.0, 1.0, 1e-3, 1e-6)
@@ -36,6 +41,13 @@ class TabularTransformer(ConfigMixin):
     as seconds and come back with their dtype and timezone, rounded to the
     coarsest unit (day, hour, minute, second, millisecond, microsecond) that
     all training values are whole multiples of.
+
+    Repeated values: a mode whose training values (those it is the
+    likeliest mode of) are at least 90 % one value, itself at least 5 % of
+    the column, such as the zeros of a zero-inflated amount, is an *atom*: it decodes to exactly that value
+    (a Gaussian mode alone would spread it into small values on both
+    sides, so that "is the amount zero?" would be wrong for about half of
+    the rows it generates).
 
     Missing values: in a discrete column, a missing value is one more
     category; in a continuous column, it is a two-way indicator
@@ -241,6 +253,7 @@ class TabularTransformer(ConfigMixin):
                 ),
             }
         )
+        column["atoms"] = _atoms(x[:, 0], column)
         if column["value_kind"] == "datetime":
             column["timezone"] = _timezone(values)
         if column["value_kind"] in ("datetime", "timedelta"):
@@ -404,6 +417,11 @@ class TabularTransformer(ConfigMixin):
         stds = np.asarray(column["stds"])[modes]
         values = np.clip(block[:, 0], -1.0, 1.0) * NORMALIZATION_SCALE * stds
         values = values + means
+        # Files saved before atoms existed have none.
+        atoms = column.get("atoms") or [None] * modes_width
+        for mode, atom in enumerate(atoms):
+            if atom is not None:
+                values[modes == mode] = atom
         if self.clip_to_observed_range:
             values = np.clip(values, column["min"], column["max"])
         missing = None
@@ -587,6 +605,29 @@ def _times(seconds, missing, column, dtype):
             values = values.dt.round(step)
     values = values.mask(missing)
     return values.astype(dtype).array
+
+
+def _atoms(x, column):
+    """Per mode, the value its training values repeat (or `None`).
+
+    A mode is an atom when at least `ATOM_SHARE` of the values it is the
+    likeliest mode of are one value, and that value is at least
+    `ATOM_MIN_SHARE` of `x` (a value seen a few times is no atom).
+    """
+    likeliest = np.argmax(posterior_modes(x, column), axis=1)
+    atoms = []
+    for mode in range(len(column["means"])):
+        members = x[likeliest == mode]
+        if len(members) == 0:
+            atoms.append(None)
+            continue
+        values, counts = np.unique(members, return_counts=True)
+        top = int(np.argmax(counts))
+        repeated = counts[top] >= max(
+            ATOM_SHARE * len(members), ATOM_MIN_SHARE * len(x)
+        )
+        atoms.append(float(values[top]) if repeated else None)
+    return atoms
 
 
 def posterior_modes(x, column):

@@ -165,3 +165,39 @@ def test_bad_missing_and_time_data_is_named():
     times = pd.DataFrame({"t": pd.to_datetime(["2020-01-01", "2021-01-01"])})
     with pytest.raises(ValueError, match="column 't' holds dates"):
         TabularTransformer(["t"]).fit(times)
+
+
+def test_a_repeated_value_decodes_exactly():
+    # A zero-inflated amount: 60 % exact zeros, the rest spread out.
+    rng = np.random.default_rng(0)
+    amount = np.where(rng.random(2000) < 0.6, 0.0, rng.lognormal(1.0, 0.5, 2000))
+    data = pd.DataFrame({"amount": amount, "level": rng.choice(["a", "b"], 2000)})
+    transformer = TabularTransformer(["level"], seed=0).fit(data)
+    column = transformer.columns[0]
+    atoms = column["atoms"]
+    assert 0.0 in atoms and atoms.count(None) >= 1
+    zero_mode = atoms.index(0.0)
+    spread_mode = atoms.index(None)
+    # Any normalized value of the zero mode decodes to exactly 0; the
+    # spread mode keeps its values.
+    width = len(atoms)
+    block = np.zeros((4, transformer.output_dim), "float32")
+    block[:, 0] = [0.3, 0.9, -0.2, 0.6]
+    block[:2, 1 + zero_mode] = 1.0
+    block[2:, 1 + spread_mode] = 1.0
+    block[:, 1 + width] = 1.0  # level "a"
+    decoded = transformer.inverse_transform(block)["amount"].to_numpy()
+    assert decoded[0] == 0.0 and decoded[1] == 0.0
+    assert decoded[2] > 0.0 and decoded[3] > decoded[2]
+    # Encoding and decoding the data keeps every zero a zero: "is the
+    # amount zero?" is answered as in the data.
+    round_trip = transformer.inverse_transform(transformer.transform(data))
+    np.testing.assert_array_equal(round_trip["amount"] == 0.0, amount == 0.0)
+    # A transformer saved before atoms existed (no "atoms" entry) decodes
+    # as it did.
+    config = transformer.get_config()
+    for saved in config["columns"]:
+        saved.pop("atoms", None)
+    legacy = TabularTransformer.from_config(config)
+    legacy_decoded = legacy.inverse_transform(block)["amount"].to_numpy()
+    assert legacy_decoded[0] > 0.0 and legacy_decoded[1] > legacy_decoded[0]
