@@ -252,26 +252,54 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
 # === The grid of measured variants ===
 
 # name: (example, arguments). Each row of the tables in docs/translation.md.
-_OLD_CYCLEGAN = ["--padding", "zeros", "--no-lr-decay", "--epochs", "5"]
+# Before 2026-12-05 domain A filled the frame, CycleGAN trained 8 epochs
+# with identity weight 0.5, CUT 12, both with 16 filters: the older
+# variants pin that (argparse keeps a flag's last value).
+_FILL = ["--layout", "fill", "--filters", "16"]
+_FILL_CYCLEGAN = _FILL + ["--identity-weight", "0.5", "--epochs", "8"]
+_FILL_CUT = _FILL + ["--model", "cut", "--identity-weight", "1", "--epochs", "12"]
+_OLD_CYCLEGAN = _FILL_CYCLEGAN + ["--padding", "zeros", "--no-lr-decay", "--epochs", "5"]
+_BOX_8 = ["--layout", "box", "--epochs", "8", "--identity-weight", "0.5", "--filters", "16"]
+_BOX_16 = ["--layout", "box", "--epochs", "16", "--identity-weight", "0.5", "--filters", "16"]
+_CUT_BOX_12 = ["--model", "cut", "--layout", "box", "--epochs", "12", "--identity-weight", "1",
+               "--filters", "16"]
 VARIANTS = {
     # CycleGAN: the recipe of the issue, then each paper choice.
     "cyclegan_old_recipe": ("cyclegan_digits", _OLD_CYCLEGAN),
     "cyclegan_old_no_identity": ("cyclegan_digits", _OLD_CYCLEGAN + ["--identity-weight", "0"]),
     "cyclegan_old_no_pool": ("cyclegan_digits", _OLD_CYCLEGAN + ["--pool-size", "0"]),
-    "cyclegan_reflect": ("cyclegan_digits", ["--no-lr-decay", "--epochs", "5"]),
-    "cyclegan_reflect_decay": ("cyclegan_digits", ["--epochs", "5"]),
+    "cyclegan_reflect": ("cyclegan_digits", _FILL_CYCLEGAN + ["--no-lr-decay", "--epochs", "5"]),
+    "cyclegan_reflect_decay": ("cyclegan_digits", _FILL_CYCLEGAN + ["--epochs", "5"]),
     "cyclegan_defaults": ("cyclegan_digits", []),
-    "cyclegan_no_identity": ("cyclegan_digits", ["--identity-weight", "0"]),
-    "cyclegan_cycle5": ("cyclegan_digits", ["--cycle-weight", "5"]),
-    "cyclegan_filters32": ("cyclegan_digits", ["--filters", "32"]),
-    "cyclegan_16_epochs": ("cyclegan_digits", ["--epochs", "16"]),
+    "cyclegan_no_identity": ("cyclegan_digits", _FILL_CYCLEGAN + ["--identity-weight", "0"]),
+    "cyclegan_cycle5": ("cyclegan_digits", _FILL_CYCLEGAN + ["--cycle-weight", "5"]),
+    "cyclegan_filters32": ("cyclegan_digits", _FILL_CYCLEGAN + ["--filters", "32"]),
+    "cyclegan_16_epochs": ("cyclegan_digits", _FILL_CYCLEGAN + ["--epochs", "16"]),
+    # The MNIST layout of domain A (2026-12-05): every flag explicit.
+    "cyclegan_fill_8_epochs": ("cyclegan_digits", _FILL_CYCLEGAN),
+    "cyclegan_box_8_epochs": ("cyclegan_digits", _BOX_8),
+    "cyclegan_box_no_identity": ("cyclegan_digits", _BOX_8 + ["--identity-weight", "0"]),
+    "cyclegan_box_cycle5": ("cyclegan_digits", _BOX_8 + ["--cycle-weight", "5"]),
+    "cyclegan_box_filters32": ("cyclegan_digits", _BOX_8 + ["--filters", "32"]),
+    "cyclegan_box_6_blocks": ("cyclegan_digits", _BOX_8 + ["--residual-blocks", "6"]),
+    "cyclegan_box_16_epochs": ("cyclegan_digits", _BOX_16),
+    "cyclegan_box_no_identity_16": ("cyclegan_digits", _BOX_16 + ["--identity-weight", "0"]),
+    "cyclegan_box_no_identity_16_cycle5": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--cycle-weight", "5"]),
+    "cyclegan_box_no_identity_16_filters32": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--filters", "32"]),
+    "cut_box_12_epochs": ("cyclegan_digits", _CUT_BOX_12),
+    "cut_box_fast": ("cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "10", "--identity-weight", "0"]),
+    "cut_box_24_epochs": ("cyclegan_digits", ["--model", "cut", "--layout", "box", "--epochs", "24",
+                                              "--identity-weight", "1", "--filters", "16"]),
+    "cut_box_filters32": ("cyclegan_digits", _CUT_BOX_12 + ["--filters", "32"]),
     # CUT.
     "cut_defaults": ("cyclegan_digits", ["--model", "cut"]),
-    "cut_no_decay": ("cyclegan_digits", ["--model", "cut", "--no-lr-decay"]),
-    "cut_half_nce": ("cyclegan_digits", ["--model", "cut", "--nce-weight", "0.5"]),
-    "cut_fast": ("cyclegan_digits", ["--model", "cut", "--nce-weight", "10", "--identity-weight", "0"]),
-    "cut_pool50": ("cyclegan_digits", ["--model", "cut", "--pool-size", "50"]),
-    "cut_24_epochs": ("cyclegan_digits", ["--model", "cut", "--epochs", "24"]),
+    "cut_no_decay": ("cyclegan_digits", _FILL_CUT + ["--no-lr-decay"]),
+    "cut_half_nce": ("cyclegan_digits", _FILL_CUT + ["--nce-weight", "0.5"]),
+    "cut_fast": ("cyclegan_digits", _FILL_CUT + ["--nce-weight", "10", "--identity-weight", "0"]),
+    "cut_pool50": ("cyclegan_digits", _FILL_CUT + ["--pool-size", "50"]),
+    "cut_24_epochs": ("cyclegan_digits", _FILL_CUT + ["--epochs", "24"]),
     # Pix2Pix: the old U-Net (two stages on 28x28), then the fixes.
     "pix2pix_old_unet_5_epochs": ("pix2pix_digits", ["--num-downsamples", "2", "--epochs", "5"]),
     "pix2pix_old_unet_10_epochs": ("pix2pix_digits", ["--num-downsamples", "2", "--epochs", "10"]),

@@ -34,3 +34,32 @@ def test_cyclegan_digits(tmp_path):
     for figures in (results["translated"], results["untranslated_baseline"]):
         assert 0.0 <= figures["label_preservation"] <= 1.0 and figures["fid_to_mnist"] > 0
     assert results["cycle_error"] > 0
+
+
+def test_cyclegan_digits_domain_a_layouts():
+    load_domain_a = load_example("cyclegan_digits").load_domain_a
+    box, labels = load_domain_a("box")
+    fill, _ = load_domain_a("fill")
+    assert box.shape == fill.shape == (1797, 28, 28, 1) and labels.shape == (1797,)
+    # MNIST's layout: the digit in the central 20x20 box, a background margin.
+    margin = np.ones((28, 28), bool)
+    margin[4:24, 4:24] = False
+    assert np.all(box[:, margin] == -1.0)
+    assert box[:, 4:24, 4:24].max() > 0.9
+    # "fill": the digit reaches the frame's edge.
+    assert fill[:, margin].max() > 0.0
+    assert box.min() >= -1.0 and box.max() <= 1.0
+
+
+def test_cyclegan_digits_defaults_per_model():
+    parse_args = load_example("cyclegan_digits").parse_args
+    cyclegan = parse_args([])
+    assert (cyclegan.epochs, cyclegan.filters, cyclegan.identity_weight, cyclegan.pool_size,
+            cyclegan.layout) == (16, 32, 0.0, 50, "box")
+    assert cyclegan.out.endswith("cyclegan")
+    cut = parse_args(["--model", "cut"])
+    assert (cut.epochs, cut.filters, cut.identity_weight, cut.pool_size) == (12, 16, 1.0, 0)
+    assert cut.out.endswith("cut")
+    # An explicit flag wins over the per-model default.
+    explicit = parse_args(["--filters", "8", "--identity-weight", "0.5", "--epochs", "2"])
+    assert (explicit.epochs, explicit.filters, explicit.identity_weight) == (2, 8, 0.5)
