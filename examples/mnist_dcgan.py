@@ -131,8 +131,8 @@ RECIPE = {
     # Optimizers: Adam for each network.
     "g_learning_rate": 5e-4,
     "d_learning_rate": 5e-4,
-    "g_betas": (0.5, 0.999),
-    "d_betas": (0.5, 0.999),
+    "g_betas": (0.0, 0.99),
+    "d_betas": (0.0, 0.99),
     "lr_decay": "none",  # or "linear", "cosine": to 0 over the run
     # Sampling: an EMA of the generator (decay 0 disables it).
     "ema_decay": 0.9975,

@@ -108,9 +108,9 @@ def test_search_picks_finalists_by_halving(search, tmp_path):
     assert sorted(c[0] for c in calls if c[1] == 2) == ["s1", "s3", "s4"]
     assert sorted(c for c in calls if c[1] == 4) == [("s3", 4, 0), ("s3", 4, 1)]
     rows = runner.final_rows()
-    assert rows == [("s3", 4, "1.00/2.00", 1.5, 0.5, 0.1, 0.1, 1.0)]
+    assert rows == [("s3", 4, "1.00/2.00", 1.5, 0.71, 0.1, 0.1, 1.0)]
     table = (tmp_path / "search.md").read_text()
-    assert "| s3 | 4 | 1.00/2.00 | 1.5 | 0.5 |" in table
+    assert "| s3 | 4 | 1.00/2.00 | 1.5 | 0.71 |" in table
 
 
 def _documented_defaults():
@@ -209,3 +209,9 @@ def test_search_ranks_by_the_best_ema(search, tmp_path):
     assert [row[0] for row in runner.final_rows()] == ["b"]
     table = (tmp_path / "search.md").read_text()
     assert "| b | 6.00 | 9.00 | 2.00 | 0.100 |" in table
+
+
+def test_tables_report_the_sample_standard_deviation(search):
+    # Three seeds: the spread is the sample standard deviation (ddof 1).
+    assert search.sample_std([13.87, 15.51, 14.38]) == pytest.approx(0.8393, abs=1e-4)
+    assert search.sample_std([2.0]) == 0.0
