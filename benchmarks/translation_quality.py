@@ -293,6 +293,8 @@ VARIANTS = {
     "cut_box_24_epochs": ("cyclegan_digits", ["--model", "cut", "--layout", "box", "--epochs", "24",
                                               "--identity-weight", "1", "--filters", "16"]),
     "cut_box_filters32": ("cyclegan_digits", _CUT_BOX_12 + ["--filters", "32"]),
+    "cut_box_filters32_24_epochs": ("cyclegan_digits",
+                                    _CUT_BOX_12 + ["--filters", "32", "--epochs", "24"]),
     # CUT.
     "cut_defaults": ("cyclegan_digits", ["--model", "cut"]),
     "cut_no_decay": ("cyclegan_digits", _FILL_CUT + ["--no-lr-decay"]),
