@@ -313,6 +313,10 @@ VARIANTS = {
     "pix2pix_l1_1000": ("pix2pix_digits", ["--l1-weight", "1000"]),
     "pix2pix_no_dropout": ("pix2pix_digits", ["--dropout", "0"]),
     "pix2pix_filters64": ("pix2pix_digits", ["--filters", "64"]),
+    "pix2pix_l1_30": ("pix2pix_digits", ["--l1-weight", "30"]),
+    "pix2pix_l1_300": ("pix2pix_digits", ["--l1-weight", "300"]),
+    "pix2pix_batch16": ("pix2pix_digits", ["--batch-size", "16"]),
+    "pix2pix_20_epochs_decay": ("pix2pix_digits", ["--epochs", "20", "--lr-decay"]),
 }
 
 

@@ -2,7 +2,7 @@
 Title: Unpaired translation between two digit datasets: CycleGAN and CUT
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/05
+Last modified: 2026/12/06
 Description: Unpaired image-to-image translation with `keras_gan.CycleGAN`
     or `keras_gan.CUT` and `fit()`, offline, from scikit-learn's 8x8 digits
     to MNIST.
@@ -143,10 +143,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="CycleGAN or CUT between digit datasets")
     parser.add_argument("--model", choices=["cyclegan", "cut"], default="cyclegan")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="Defaults to 16 for CycleGAN, 12 for CUT.")
+                        help="Defaults to 16 for CycleGAN, 24 for CUT.")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--filters", type=int, default=None,
-                        help="Defaults to 32 for CycleGAN, 16 for CUT.")
+    parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--residual-blocks", type=int, default=3)
     parser.add_argument("--steps-per-epoch", type=int, default=None)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
@@ -168,9 +167,7 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     cut = args.model == "cut"
     if args.epochs is None:
-        args.epochs = 12 if cut else 16
-    if args.filters is None:
-        args.filters = 16 if cut else 32
+        args.epochs = 24 if cut else 16
     if args.identity_weight is None:
         args.identity_weight = 1.0 if cut else 0.0
     if args.pool_size is None:

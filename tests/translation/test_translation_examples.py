@@ -58,7 +58,7 @@ def test_cyclegan_digits_defaults_per_model():
             cyclegan.layout) == (16, 32, 0.0, 50, "box")
     assert cyclegan.out.endswith("cyclegan")
     cut = parse_args(["--model", "cut"])
-    assert (cut.epochs, cut.filters, cut.identity_weight, cut.pool_size) == (12, 16, 1.0, 0)
+    assert (cut.epochs, cut.filters, cut.identity_weight, cut.pool_size) == (24, 32, 1.0, 0)
     assert cut.out.endswith("cut")
     # An explicit flag wins over the per-model default.
     explicit = parse_args(["--filters", "8", "--identity-weight", "0.5", "--epochs", "2"])
