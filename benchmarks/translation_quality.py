@@ -316,7 +316,6 @@ VARIANTS = {
     "pix2pix_l1_30": ("pix2pix_digits", ["--l1-weight", "30"]),
     "pix2pix_l1_300": ("pix2pix_digits", ["--l1-weight", "300"]),
     "pix2pix_batch16": ("pix2pix_digits", ["--batch-size", "16"]),
-    "pix2pix_20_epochs_decay": ("pix2pix_digits", ["--epochs", "20", "--lr-decay"]),
 }
 
 
