@@ -254,13 +254,16 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
 # name: (example, arguments). Each row of the tables in docs/translation.md.
 # Before 2026-12-05 domain A filled the frame, CycleGAN trained 8 epochs
 # with identity weight 0.5, CUT 12, both with 16 filters: the older
-# variants pin that (argparse keeps a flag's last value).
-_FILL = ["--layout", "fill", "--filters", "16"]
+# variants pin that (argparse keeps a flag's last value), and, before
+# 2026-12-06, CycleGAN's PatchGAN had 2 strided layers, not 3.
+_FILL = ["--layout", "fill", "--filters", "16", "--disc-layers", "2"]
 _FILL_CYCLEGAN = _FILL + ["--identity-weight", "0.5", "--epochs", "8"]
 _FILL_CUT = _FILL + ["--model", "cut", "--identity-weight", "1", "--epochs", "12"]
 _OLD_CYCLEGAN = _FILL_CYCLEGAN + ["--padding", "zeros", "--no-lr-decay", "--epochs", "5"]
-_BOX_8 = ["--layout", "box", "--epochs", "8", "--identity-weight", "0.5", "--filters", "16"]
-_BOX_16 = ["--layout", "box", "--epochs", "16", "--identity-weight", "0.5", "--filters", "16"]
+_BOX_8 = ["--layout", "box", "--epochs", "8", "--identity-weight", "0.5", "--filters", "16",
+          "--disc-layers", "2"]
+_BOX_16 = ["--layout", "box", "--epochs", "16", "--identity-weight", "0.5", "--filters", "16",
+           "--disc-layers", "2"]
 _CUT_BOX_12 = ["--model", "cut", "--layout", "box", "--epochs", "12", "--identity-weight", "1",
                "--filters", "16"]
 VARIANTS = {
@@ -288,6 +291,23 @@ VARIANTS = {
         "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--cycle-weight", "5"]),
     "cyclegan_box_no_identity_16_filters32": (
         "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--filters", "32"]),
+    # The discriminator's view and the optimization (2026-12-06), on the
+    # 16-filter 16-epoch recipe without identity loss.
+    "cyclegan_box_no_identity_16_disc3": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--disc-layers", "3"]),
+    "cyclegan_box_no_identity_16_dcgan_disc": (
+        "cyclegan_digits", ["--layout", "box", "--epochs", "16", "--identity-weight", "0",
+                            "--filters", "16", "--discriminator", "dcgan"]),
+    "cyclegan_box_no_identity_16_lr1e-4": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--learning-rate", "1e-4"]),
+    "cyclegan_box_no_identity_16_batch32": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--batch-size", "32"]),
+    "cyclegan_box_no_identity_16_cycle20": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--cycle-weight", "20"]),
+    "cyclegan_box_no_identity_16_filters32_disc3": (
+        "cyclegan_digits",
+        _BOX_16 + ["--identity-weight", "0", "--filters", "32", "--disc-layers", "3"]),
+    "cut_defaults_disc3": ("cyclegan_digits", ["--model", "cut", "--disc-layers", "3"]),
     "cut_box_12_epochs": ("cyclegan_digits", _CUT_BOX_12),
     "cut_box_fast": ("cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "10", "--identity-weight", "0"]),
     "cut_box_24_epochs": ("cyclegan_digits", ["--model", "cut", "--layout", "box", "--epochs", "24",

@@ -96,8 +96,12 @@ def build_model(args, total_steps):
         )
 
     def discriminator(name):
+        if args.discriminator == "dcgan":
+            return builders.dcgan_discriminator(
+                (28, 28, 1), base_filters=args.filters, name=name
+            )
         return builders.patchgan_discriminator(
-            (28, 28, 1), filters=args.filters, num_layers=2, name=name
+            (28, 28, 1), filters=args.filters, num_layers=args.disc_layers, name=name
         )
 
     if args.model == "cut":
@@ -147,6 +151,11 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--residual-blocks", type=int, default=3)
+    parser.add_argument("--discriminator", choices=["patchgan", "dcgan"], default="patchgan",
+                        help="A PatchGAN's map of patch logits, or one logit per image.")
+    parser.add_argument("--disc-layers", type=int, default=None,
+                        help="The PatchGAN's strided layers. Defaults to 3 for CycleGAN, "
+                             "2 for CUT.")
     parser.add_argument("--steps-per-epoch", type=int, default=None)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--lr-decay", action=argparse.BooleanOptionalAction, default=True,
@@ -170,6 +179,11 @@ def parse_args(argv=None):
         args.epochs = 24 if cut else 16
     if args.identity_weight is None:
         args.identity_weight = 1.0 if cut else 0.0
+    if args.discriminator == "dcgan" and args.disc_layers is not None:
+        parser.error("--disc-layers sets the PatchGAN's depth: it does not apply to "
+                     f"--discriminator dcgan. Received: --disc-layers {args.disc_layers}")
+    if args.disc_layers is None:
+        args.disc_layers = 2 if cut else 3
     if args.pool_size is None:
         args.pool_size = 0 if cut else 50
     if args.out is None:

@@ -55,11 +55,36 @@ def test_cyclegan_digits_defaults_per_model():
     parse_args = load_example("cyclegan_digits").parse_args
     cyclegan = parse_args([])
     assert (cyclegan.epochs, cyclegan.filters, cyclegan.identity_weight, cyclegan.pool_size,
-            cyclegan.layout) == (16, 32, 0.0, 50, "box")
+            cyclegan.layout, cyclegan.disc_layers) == (16, 32, 0.0, 50, "box", 3)
     assert cyclegan.out.endswith("cyclegan")
     cut = parse_args(["--model", "cut"])
-    assert (cut.epochs, cut.filters, cut.identity_weight, cut.pool_size) == (24, 32, 1.0, 0)
+    assert (cut.epochs, cut.filters, cut.identity_weight, cut.pool_size,
+            cut.disc_layers) == (24, 32, 1.0, 0, 2)
     assert cut.out.endswith("cut")
     # An explicit flag wins over the per-model default.
     explicit = parse_args(["--filters", "8", "--identity-weight", "0.5", "--epochs", "2"])
     assert (explicit.epochs, explicit.filters, explicit.identity_weight) == (2, 8, 0.5)
+
+
+def test_cyclegan_digits_discriminator_flags(capsys):
+    example = load_example("cyclegan_digits")
+    # Two strided layers (CUT's default): 7x7 patch logits on 28x28.
+    args = example.parse_args(["--filters", "4", "--residual-blocks", "1", "--disc-layers", "2"])
+    model = example.build_model(args, total_steps=4)
+    assert tuple(model.discriminator_b.output_shape) == (None, 7, 7, 1)
+    # Three (CycleGAN's default): 4x4 patches, each seeing more of the digit.
+    args = example.parse_args(["--filters", "4", "--residual-blocks", "1"])
+    model = example.build_model(args, total_steps=4)
+    assert tuple(model.discriminator_b.output_shape) == (None, 4, 4, 1)
+    # One logit per image, for CUT as well.
+    args = example.parse_args(["--model", "cut", "--filters", "4", "--residual-blocks", "1",
+                               "--discriminator", "dcgan"])
+    model = example.build_model(args, total_steps=4)
+    assert tuple(model.discriminator.output_shape) == (None, 1)
+    with pytest.raises(SystemExit):
+        example.parse_args(["--discriminator", "dcgan", "--disc-layers", "3"])
+    assert "does not apply" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="num_layers"):
+        example.build_model(
+            example.parse_args(["--filters", "4", "--disc-layers", "0"]), total_steps=4
+        )
