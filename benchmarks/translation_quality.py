@@ -307,6 +307,9 @@ VARIANTS = {
     "cyclegan_box_no_identity_16_filters32_disc3": (
         "cyclegan_digits",
         _BOX_16 + ["--identity-weight", "0", "--filters", "32", "--disc-layers", "3"]),
+    "cyclegan_box_no_identity_24_disc3": (
+        "cyclegan_digits", _BOX_16 + ["--identity-weight", "0", "--disc-layers", "3",
+                                      "--epochs", "24"]),
     "cut_defaults_disc3": ("cyclegan_digits", ["--model", "cut", "--disc-layers", "3"]),
     "cut_box_12_epochs": ("cyclegan_digits", _CUT_BOX_12),
     "cut_box_fast": ("cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "10", "--identity-weight", "0"]),
