@@ -49,8 +49,22 @@ def _share_jax_compilations():
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
 
 
+def _compile_jax_tests_quickly():
+    """XLA compiles the tests' programs at LLVM optimization level 0.
+
+    The tests' networks are tiny and most programs run a few steps, so
+    XLA's compilation, not the run, is most of a JAX test's time. Level 0
+    compiles the same programs faster; they run slower, which a test with
+    a few steps does not feel. Set only when `XLA_FLAGS` is
+    unset (`XLA_FLAGS= pytest ...` tests with XLA's defaults); subprocesses
+    inherit it, and the scripts that add flags add them to it.
+    """
+    os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+
+
 if os.environ["KERAS_BACKEND"] == "jax":
     _share_jax_compilations()
+    _compile_jax_tests_quickly()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

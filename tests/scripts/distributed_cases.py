@@ -21,7 +21,9 @@ BACKEND, MODE, CASES, OUT = sys.argv[1:5]
 os.environ["KERAS_BACKEND"] = BACKEND
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if BACKEND == "jax" and MODE == "parallel":
-    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=2"
+    )
 if BACKEND == "tensorflow":
     import tensorflow as tf
 

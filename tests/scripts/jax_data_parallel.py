@@ -9,7 +9,9 @@ import sys
 MODE, OUT = sys.argv[1], sys.argv[2]
 os.environ["KERAS_BACKEND"] = "jax"
 if MODE == "parallel":
-    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=2"
+    )
 
 import jax  # noqa: E402
 import keras  # noqa: E402
