@@ -90,6 +90,7 @@ SETTINGS = {
     "r1_r2_1": {"r1": 1.0, "r2": 1.0},
     "non_saturating_r1_0.1": {"loss": "non_saturating", "r2": 0.0},
     # Batch size (EMA decay per image kept: 0.9975 per 16 images).
+    "batch_8_ema_0.99875": {"batch_size": 8, "ema_decay": 0.99875},
     "batch_32_ema_0.995": {"batch_size": 32, "ema_decay": 0.995},
     "batch_64_ema_0.99": {"batch_size": 64, "ema_decay": 0.99},
     # Networks.
