@@ -55,8 +55,8 @@ def _compile_jax_tests_quickly():
     The tests' networks are tiny and most programs run a few steps, so
     XLA's compilation, not the run, is most of a JAX test's time. Level 0
     compiles the same programs faster; they run slower, which a test with
-    a few steps does not feel. Set only when `XLA_FLAGS` is
-    unset (`XLA_FLAGS= pytest ...` tests with XLA's defaults); subprocesses
+    a few steps does not feel. Set only when `XLA_FLAGS` is unset
+    (`XLA_FLAGS= pytest ...` tests with XLA's defaults); subprocesses
     inherit it, and the scripts that add flags add them to it.
     """
     os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
