@@ -65,24 +65,28 @@ NUM_HELDOUT_A = 300
 
 
 def load_domain_a(layout="box"):
-    """scikit-learn digits in [-1, 1] on a 28x28 canvas.
+    """scikit-learn digits in [-1, 1] on a 28x28 canvas (`place_in_frame`)."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = digits.images.astype("float32")[..., None] / 16.0 * 2.0 - 1.0
+    return place_in_frame(images, layout), digits.target.astype("int32")
+
+
+def place_in_frame(images, layout="box"):
+    """8x8 digits `(n, 8, 8, 1)` on a 28x28 canvas.
 
     `layout="box"` resizes the 8x8 digit to 20x20 and centers it with a
     4-pixel background margin, MNIST's layout; `"fill"` resizes it to the
     whole 28x28 frame.
     """
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    images = digits.images.astype("float32")[..., None] / 16.0 * 2.0 - 1.0
     size = 20 if layout == "box" else 28
     resized = keras.ops.image.resize(images, (size, size), interpolation="bilinear")
     resized = np.asarray(keras.ops.convert_to_numpy(resized))
     margin = (28 - size) // 2
-    resized = np.pad(
+    return np.pad(
         resized, ((0, 0), (margin, margin), (margin, margin), (0, 0)), constant_values=-1.0
     )
-    return resized, digits.target.astype("int32")
 
 
 def build_model(args, total_steps):

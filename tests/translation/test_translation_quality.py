@@ -1,6 +1,7 @@
 """The translation benchmark's driver: every variant it can run is a valid
 set of its example's flags, and its tables report the sample spread."""
 
+import numpy as np
 import pytest
 
 from benchmarks import translation_quality
@@ -56,3 +57,41 @@ def test_grid_table_shows_mean_and_spread_per_variant():
     }
     table = translation_quality.grid_table(summaries)
     assert "| pix2pix_batch16 | 3 | 0.7 ± 0.01 | 88 ± 2 | - | - |" in table
+
+
+def _bar(rows, cols):
+    """One MNIST-like image, `(1, 28, 28, 1)`: background -1, the bar 1."""
+    image = np.full((1, 28, 28, 1), -1.0, "float32")
+    image[0, rows[0] : rows[1], cols[0] : cols[1]] = 1.0
+    return image
+
+
+def test_sklearn_form_counts_a_size_normalized_bitmap_in_4x4_blocks():
+    # A bar 20 rows high and 4 columns wide. Scaled to the bitmap's full
+    # height it is round(32 * 4 / 20) = 6 columns wide, centered at
+    # columns 13-18: blocks 3 and 4 hold 3 of their 4 columns on, 12 of 16
+    # pixels, on every row.
+    bar = _bar((4, 24), (12, 16))
+    counts = translation_quality.sklearn_form(bar, "height")
+    assert counts.shape == (1, 8, 8, 1)
+    expected = np.zeros((8, 8))
+    expected[:, 3:5] = 12.0
+    np.testing.assert_array_equal(counts[0, ..., 0], expected)
+    # Stretched to the whole bitmap, every block is on.
+    np.testing.assert_array_equal(translation_quality.sklearn_form(bar, "fill"), 16.0)
+    # MNIST's fixed 20x20 box, uncropped: the bar's 4 of 20 columns become
+    # 6 of 32 (6.4 before the threshold), in the middle blocks.
+    box = translation_quality.sklearn_form(bar, "box")[0, ..., 0]
+    assert box[:, :3].max() == 0.0 and box[:, 5:].max() == 0.0
+    assert box.sum() == 32 * 6
+    with pytest.raises(ValueError, match="normalize.*'width'"):
+        translation_quality.sklearn_form(bar, "width")
+
+
+def test_low_resolution_digits_are_placed_as_domain_a():
+    example = load_example("cyclegan_digits")
+    counts = translation_quality.sklearn_form(_bar((4, 24), (4, 24)), "box")
+    placed = example.place_in_frame(counts / 16.0 * 2.0 - 1.0, "box")
+    assert placed.shape == (1, 28, 28, 1)
+    np.testing.assert_allclose(placed[0, 4:24, 4:24], 1.0, atol=1e-6)
+    assert placed[0, :4].max() == -1.0 and placed[0, :, 24:].max() == -1.0
