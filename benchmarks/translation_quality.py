@@ -215,6 +215,24 @@ def format_summary(summary):
     return "\n".join(lines)
 
 
+def train_reader(images, labels, seed, epochs=JUDGE_EPOCHS):
+    """A classifier like the judge's, trained on `images` with `seed`."""
+    import keras
+
+    import keras_gan
+
+    keras.utils.set_random_seed(seed)
+    _, classifier = keras_gan.metrics.train_feature_classifier(
+        images, labels, num_classes=10, epochs=epochs, seed=seed, return_classifier=True
+    )
+    return classifier
+
+
+def reader_labels(classifier, images):
+    """The labels `classifier` gives `images`."""
+    return np.argmax(classifier.predict(np.asarray(images, "float32"), verbose=0), axis=-1)
+
+
 def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     """What the upper half alone says about the digit: Pix2Pix's bound.
 
@@ -228,10 +246,6 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     from the upper half. Returns `{"agreement": summary, "true_label":
     summary}` over `seeds`.
     """
-    import keras
-
-    import keras_gan
-
     images, labels = load_mnist()
     train, heldout = mnist_split()
     masked = images.copy()
@@ -240,12 +254,8 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     judge_labels = judge.predict(images[heldout])
     agreement, true_label = [], []
     for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        _, classifier = keras_gan.metrics.train_feature_classifier(
-            masked[train], labels[train], num_classes=10, epochs=epochs, seed=seed,
-            return_classifier=True,
-        )
-        predicted = np.argmax(classifier.predict(masked[heldout], verbose=0), axis=-1)
+        classifier = train_reader(masked[train], labels[train], seed, epochs)
+        predicted = reader_labels(classifier, masked[heldout])
         agreement.append(float(np.mean(predicted == judge_labels)))
         true_label.append(float(np.mean(predicted == labels[heldout])))
     return {
@@ -316,10 +326,6 @@ def low_resolution_classifier(seeds, epochs=JUDGE_EPOCHS, normalize="height", la
     writers) and the judge's on the untranslated scikit-learn digits.
     Returns a dict of summaries over `seeds`.
     """
-    import keras
-
-    import keras_gan
-
     example = load_example("cyclegan_digits")
     a, a_labels = example.load_domain_a(layout)
     order_a = np.random.default_rng(SPLIT_SEED).permutation(len(a))
@@ -330,17 +336,12 @@ def low_resolution_classifier(seeds, epochs=JUDGE_EPOCHS, normalize="height", la
     judge = DigitJudge()
     sklearn_true, mnist_true = [], []
     for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        _, classifier = keras_gan.metrics.train_feature_classifier(
-            low[train], labels[train], num_classes=10, epochs=epochs, seed=seed,
-            return_classifier=True,
-        )
+        classifier = train_reader(low[train], labels[train], seed, epochs)
         for source, targets, out in (
             (a[test_a], a_labels[test_a], sklearn_true),
             (low[heldout], labels[heldout], mnist_true),
         ):
-            predicted = np.argmax(classifier.predict(source, verbose=0), axis=-1)
-            out.append(float(np.mean(predicted == targets)))
+            out.append(float(np.mean(reader_labels(classifier, source) == targets)))
     return {
         "judge_accuracy": judge.accuracy,
         "judge_on_untranslated": judge.label_preservation(a[test_a], a_labels[test_a]),
