@@ -85,30 +85,17 @@ class DigitJudge:
     """
 
     def __init__(self, epochs=JUDGE_EPOCHS):
-        import keras
-
-        import keras_gan
-
-        # The classifier's batch order comes from the global seed: set it,
-        # so the judge is the same whatever ran before in the process.
-        keras.utils.set_random_seed(JUDGE_SEED)
         images, labels = load_mnist()
         train, heldout = mnist_split()
-        self.features, self.classifier = keras_gan.metrics.train_feature_classifier(
-            images[train],
-            labels[train],
-            num_classes=10,
-            epochs=epochs,
-            seed=JUDGE_SEED,
-            return_classifier=True,
+        self.features, self.classifier = train_reader(
+            images[train], labels[train], JUDGE_SEED, epochs
         )
         self.heldout_images = images[heldout]
         self.heldout_labels = labels[heldout]
         self.accuracy = self.label_preservation(self.heldout_images, self.heldout_labels)
 
     def predict(self, images):
-        probabilities = self.classifier.predict(np.asarray(images, "float32"), verbose=0)
-        return np.argmax(probabilities, axis=-1)
+        return reader_labels(self.classifier, images)
 
     def label_preservation(self, images, labels):
         """The fraction of `images` the judge gives `labels`."""
@@ -216,16 +203,17 @@ def format_summary(summary):
 
 
 def train_reader(images, labels, seed, epochs=JUDGE_EPOCHS):
-    """A classifier like the judge's, trained on `images` with `seed`."""
+    """`(features, classifier)`: a digit classifier of the judge's kind,
+    trained on `images` with `seed`. Its batch order comes from the global
+    seed, set here, so it is the same whatever ran before in the process."""
     import keras
 
     import keras_gan
 
     keras.utils.set_random_seed(seed)
-    _, classifier = keras_gan.metrics.train_feature_classifier(
+    return keras_gan.metrics.train_feature_classifier(
         images, labels, num_classes=10, epochs=epochs, seed=seed, return_classifier=True
     )
-    return classifier
 
 
 def reader_labels(classifier, images):
@@ -254,7 +242,7 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     judge_labels = judge.predict(images[heldout])
     agreement, true_label = [], []
     for seed in seeds:
-        classifier = train_reader(masked[train], labels[train], seed, epochs)
+        _, classifier = train_reader(masked[train], labels[train], seed, epochs)
         predicted = reader_labels(classifier, masked[heldout])
         agreement.append(float(np.mean(predicted == judge_labels)))
         true_label.append(float(np.mean(predicted == labels[heldout])))
@@ -264,7 +252,6 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
         "agreement": summarize(agreement),
         "true_label": summarize(true_label),
     }
-
 
 
 def sklearn_form(images, normalize="height"):
@@ -297,6 +284,11 @@ def sklearn_form(images, normalize="height"):
         else:
             rows = np.flatnonzero((image > 0).any(axis=1))
             cols = np.flatnonzero((image > 0).any(axis=0))
+            if not len(rows):
+                raise ValueError(
+                    "Invalid value for argument `images`: every digit needs a pixel "
+                    f"above 0 to normalize its size. Received: image {index} has none"
+                )
             crop = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
         height, width = crop.shape
         new_width = 32 if normalize != "height" else min(32, max(1, round(32 * width / height)))
@@ -316,12 +308,11 @@ def low_resolution_classifier(seeds, epochs=JUDGE_EPOCHS, normalize="height", la
     A classifier like the judge's, trained on the MNIST training digits
     brought to domain A's form (`sklearn_form`, placed as domain A) with
     their labels, labels the CycleGAN example's 300 held-out scikit-learn
-    digits. It knows MNIST's
-    writers and domain A's resolution, and nothing of scikit-learn's writers,
-    as an unpaired translator to MNIST judged by an MNIST classifier: how
-    often its label is the digit's (`sklearn_true_label`) says how much of
-    the class survives the change of writers without a change of
-    resolution. Also returned: its accuracy on the held-out MNIST digits in
+    digits. It knows MNIST's writers and domain A's resolution, and nothing
+    of scikit-learn's writers, as an unpaired translator to MNIST judged by
+    an MNIST classifier: how often its label is the digit's
+    (`sklearn_true_label`) says how much of the class survives the change
+    of writers without a change of resolution. Also returned: its accuracy on the held-out MNIST digits in
     domain A's form (`mnist_true_label`: what 8x8 loses for MNIST's own
     writers) and the judge's on the untranslated scikit-learn digits.
     Returns a dict of summaries over `seeds`.
@@ -336,7 +327,7 @@ def low_resolution_classifier(seeds, epochs=JUDGE_EPOCHS, normalize="height", la
     judge = DigitJudge()
     sklearn_true, mnist_true = [], []
     for seed in seeds:
-        classifier = train_reader(low[train], labels[train], seed, epochs)
+        _, classifier = train_reader(low[train], labels[train], seed, epochs)
         for source, targets, out in (
             (a[test_a], a_labels[test_a], sklearn_true),
             (low[heldout], labels[heldout], mnist_true),
