@@ -86,6 +86,11 @@ def test_sklearn_form_counts_a_size_normalized_bitmap_in_4x4_blocks():
     assert box.sum() == 32 * 6
     with pytest.raises(ValueError, match="normalize.*'width'"):
         translation_quality.sklearn_form(bar, "width")
+    # A blank image has no size to normalize; "box" does not need one.
+    blank = np.concatenate([bar, np.full_like(bar, -1.0)])
+    with pytest.raises(ValueError, match="images.*image 1 has none"):
+        translation_quality.sklearn_form(blank, "height")
+    np.testing.assert_array_equal(translation_quality.sklearn_form(blank, "box")[1], 0.0)
 
 
 def test_low_resolution_digits_are_placed_as_domain_a():
