@@ -79,6 +79,7 @@ SETTINGS = {
     # Learning rates per network.
     "lr_2e-4": {"g_learning_rate": 2e-4, "d_learning_rate": 2e-4},
     "lr_1e-3": {"g_learning_rate": 1e-3, "d_learning_rate": 1e-3},
+    "lr_2e-3": {"g_learning_rate": 2e-3, "d_learning_rate": 2e-3},
     "lr_g_1e-3_d_5e-4": {"g_learning_rate": 1e-3},
     "lr_g_5e-4_d_1e-3": {"d_learning_rate": 1e-3},
     # Adam betas.
@@ -105,6 +106,7 @@ SETTINGS = {
     "ada": {"augment": "ada"},
     # Learning-rate schedule over the run.
     "lr_decay_cosine": {"lr_decay": "cosine"},
+    "lr_decay_linear": {"lr_decay": "linear"},
 }
 
 
