@@ -73,6 +73,15 @@ def load_domain_a(layout="box", box_size=20):
     return place_in_frame(images, layout, box_size), digits.target.astype("int32")
 
 
+def check_box_size(box_size):
+    """Refuses a box that is not an even number of pixels from 8 to 28."""
+    if not 8 <= box_size <= 28 or box_size % 2:
+        raise ValueError(
+            "Invalid value for argument `box_size`: an even number of pixels "
+            f"from 8 to 28. Received: box_size={box_size!r}"
+        )
+
+
 def place_in_frame(images, layout="box", box_size=20):
     """8x8 digits `(n, 8, 8, 1)` on a 28x28 canvas.
 
@@ -80,11 +89,7 @@ def place_in_frame(images, layout="box", box_size=20):
     MNIST's layout) and centers it on the background; `"fill"` resizes it
     to the whole 28x28 frame.
     """
-    if not 8 <= box_size <= 28 or box_size % 2:
-        raise ValueError(
-            "Invalid value for argument `box_size`: an even number of pixels "
-            f"from 8 to 28. Received: box_size={box_size!r}"
-        )
+    check_box_size(box_size)
     size = box_size if layout == "box" else 28
     resized = keras.ops.image.resize(images, (size, size), interpolation="bilinear")
     resized = np.asarray(keras.ops.convert_to_numpy(resized))
@@ -195,8 +200,10 @@ def parse_args(argv=None):
                      f"{args.box_size} with --layout {args.layout}")
     if args.box_size is None:
         args.box_size = 20
-    if args.box_size % 2 or not 8 <= args.box_size <= 28:
-        parser.error(f"--box-size: an even number of pixels from 8 to 28. Received: {args.box_size}")
+    try:
+        check_box_size(args.box_size)
+    except ValueError as error:
+        parser.error(f"--box-size: {error}")
     if args.discriminator == "dcgan" and args.disc_layers is not None:
         parser.error("--disc-layers sets the PatchGAN's depth: it does not apply to "
                      f"--discriminator dcgan. Received: --disc-layers {args.disc_layers}")
