@@ -15,7 +15,11 @@ FID of `gan.generate(5000, seed=7)` against all 5,000 real images on its
 128-d features, float64 statistics; the real-vs-real floor on these features
 (2,500 real images against the other 2,500) is printed with every table.
 Also recorded: the raw generator's FID, the smallest and largest share of a
-digit class among the samples (by the judge's predictions), and minutes.
+digit class among the samples (by the judge's predictions), minutes, and two
+FIDs that separate class balance from the rest: `imbalance_fid`, the real
+images drawn with the sample's class shares, and `balanced_fid`, the sample
+drawn with the real class shares (both with repeats, a fixed seed).
+`benchmarks/mnist_diagnose.py` takes a saved GAN further.
 Every run also follows the EMA schedules of `SHADOW_EMAS` outside the
 compiled step (`ShadowEMAs`) and scores them, so that one training run
 compares EMA schedules on the same raw generator; the search ranks a
@@ -42,6 +46,7 @@ python benchmarks/mnist_recipe.py search --out out/mnist_search   # all, 1 job
 python benchmarks/mnist_recipe.py search --settings default,ema_0.995 \\
     --rungs 1 --final-epochs 1 --seeds 1 --finalists 1             # smoke
 python benchmarks/mnist_recipe.py run --setting default --epochs 20 --seed 0
+python benchmarks/mnist_recipe.py run --setting pack_2 --save out/pack_2.keras
 python benchmarks/mnist_recipe.py judge out/mnist_dcgan/gan.keras   # any GAN
 python benchmarks/mnist_recipe.py example --seeds 3   # the example, judged
 python benchmarks/mnist_recipe.py cost --steps 30      # s/step per setting
@@ -100,6 +105,7 @@ SETTINGS = {
     "resize": {"upsampling": "resize"},
     "spectral_norm": {"spectral_norm": True},
     "minibatch_std": {"minibatch_std": True},
+    "pack_2": {"pack": 2},
     "resnet": {"architecture": "resnet", "spectral_norm": False},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},
@@ -218,7 +224,9 @@ class Judge:
 
         self.example = example
         self.features, self.classifier = load_judge(example, x, y, path)
-        self.reference = moments(self.embed(x))
+        self.labels = np.asarray(y)
+        self.real_features = self.embed(x)
+        self.reference = moments(self.real_features)
         half = len(x) // 2
         order = np.random.default_rng(0).permutation(len(x))
         self.floor = frechet(
@@ -232,32 +240,77 @@ class Judge:
     def fid(self, images):
         return frechet(self.reference, moments(self.embed(images)))
 
-    def shares(self, images):
+    def classes(self, images):
+        """The judge's class of each image."""
         import numpy as np
 
         probabilities = self.classifier.predict(
             images, batch_size=250, verbose=0
         )
-        classes = np.argmax(probabilities, axis=-1)
-        return np.bincount(classes, minlength=10) / len(classes)
+        return np.argmax(probabilities, axis=-1)
+
+    def shares(self, images):
+        import numpy as np
+
+        return np.bincount(self.classes(images), minlength=10) / len(images)
+
+    def imbalance_fid(self, shares):
+        """FID of the real images drawn with `shares` of each class: the
+        part of a sample's FID that its class shares alone explain (about
+        0.8 at the real shares, from the repeated images)."""
+        drawn = draw_by_class(self.real_features, self.labels, shares)
+        return frechet(self.reference, moments(drawn))
+
+    def balanced_fid(self, features, classes):
+        """FID of generated features drawn with the real class shares (by
+        the judge's classes): what the sample would score with its classes
+        in the real proportions."""
+        import numpy as np
+
+        real_shares = np.bincount(self.labels, minlength=10) / len(self.labels)
+        drawn = draw_by_class(features, classes, real_shares)
+        return frechet(self.reference, moments(drawn))
 
     def score(self, gan):
         """FID, raw FID and class shares of `gan`'s samples."""
         import keras
+        import numpy as np
 
         samples = gan.generate(NUM_SAMPLES, seed=SAMPLE_SEED)
         z = keras.random.normal((NUM_SAMPLES, gan.latent_dim), seed=SAMPLE_SEED)
         raw = keras.ops.convert_to_numpy(
             gan.generator.predict(z, batch_size=250, verbose=0)
         )
-        shares = self.shares(samples)
+        features = self.embed(samples)
+        classes = self.classes(samples)
+        shares = np.bincount(classes, minlength=10) / len(classes)
         return {
-            "fid": round(self.fid(samples), 3),
+            "fid": round(frechet(self.reference, moments(features)), 3),
             "raw_fid": round(self.fid(raw), 3),
             "min_share": round(float(shares.min()), 4),
             "max_share": round(float(shares.max()), 4),
             "shares": [round(float(s), 4) for s in shares],
+            "imbalance_fid": round(self.imbalance_fid(shares), 3),
+            "balanced_fid": round(self.balanced_fid(features, classes), 3),
         }
+
+
+def draw_by_class(features, labels, shares, seed=0):
+    """`NUM_SAMPLES` rows of `features` drawn with replacement, each class
+    of `labels` (0-9) in its share of `shares` (normalized; a fixed seed).
+    A class with no row gets none."""
+    import numpy as np
+
+    shares = np.asarray(shares, dtype="float64")
+    present = np.bincount(labels, minlength=len(shares))[: len(shares)] > 0
+    shares = np.where(present, shares, 0.0)
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(NUM_SAMPLES, shares / shares.sum())
+    return np.concatenate([
+        features[rng.choice(np.flatnonzero(labels == label), count)]
+        for label, count in enumerate(counts)
+        if count
+    ])
 
 
 def recipe_of(example, overrides):
@@ -334,16 +387,21 @@ def score_network(judge, generator, latent_dim):
     """FID and class shares of `generator`'s samples on the judge's
     latents (the same as `Judge.score`'s raw generator)."""
     import keras
+    import numpy as np
 
     z = keras.random.normal((NUM_SAMPLES, latent_dim), seed=SAMPLE_SEED)
     images = keras.ops.convert_to_numpy(
         generator.predict(z, batch_size=250, verbose=0)
     )
-    shares = judge.shares(images)
+    features = judge.embed(images)
+    classes = judge.classes(images)
+    shares = np.bincount(classes, minlength=10) / len(classes)
     return {
-        "fid": round(judge.fid(images), 3),
+        "fid": round(frechet(judge.reference, moments(features)), 3),
         "min_share": round(float(shares.min()), 4),
         "max_share": round(float(shares.max()), 4),
+        "imbalance_fid": round(judge.imbalance_fid(shares), 3),
+        "balanced_fid": round(judge.balanced_fid(features, classes), 3),
     }
 
 
@@ -358,12 +416,13 @@ def best_of(result):
 
 
 def train_and_judge(overrides, epochs, seed, example=None, judge=None,
-                    train_images=None, shadow_emas=SHADOW_EMAS):
+                    train_images=None, shadow_emas=SHADOW_EMAS, save=None):
     """Trains one setting with one seed; returns its scores and times.
 
     `train_images` trains on the first images only (smoke tests); the judge
     always compares with all of them. `shadow_emas` (`(decay, warmup)` per
-    32 images) are scored too, under `result["shadow"]`.
+    32 images) are scored too, under `result["shadow"]`. `save`: a `.keras`
+    path for the trained GAN.
     """
     import keras
 
@@ -399,6 +458,8 @@ def train_and_judge(overrides, epochs, seed, example=None, judge=None,
         callbacks=callbacks,
     )
     times = [b - a for a, b in zip([fit_start] + epoch_ends, epoch_ends)]
+    if save:
+        gan.save(save)
     result = judge.score(gan)
     if shadows is not None:
         copy = keras.models.clone_model(gan.generator)
@@ -838,6 +899,8 @@ def main(argv=None):
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--train-images", type=int, default=None)
     run.add_argument("--no-shadow-emas", action="store_true")
+    run.add_argument("--save", default=None,
+                     help="a .keras path for the trained GAN")
     judge = commands.add_parser("judge", help="score saved GANs")
     judge.add_argument("paths", nargs="+", help=".keras files of GANs")
     example = commands.add_parser(
@@ -861,6 +924,7 @@ def main(argv=None):
         result = train_and_judge(
             overrides, args.epochs, args.seed, train_images=args.train_images,
             shadow_emas=() if args.no_shadow_emas else SHADOW_EMAS,
+            save=args.save,
         )
         print("RESULT " + json.dumps(result), flush=True)
     elif args.command == "judge":

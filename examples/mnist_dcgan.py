@@ -123,6 +123,7 @@ RECIPE = {
     "upsampling": None,  # "transpose" or "resize"; None: the backend's faster
     "spectral_norm": False,  # in the discriminator
     "minibatch_std": False,  # in the discriminator
+    "pack": 1,  # samples the discriminator judges at once (PacGAN)
     # Objective.
     "loss": "relativistic",
     "r1": 0.1,
@@ -218,6 +219,15 @@ upsamples it twice with transposed convolutions (batch norm, ReLU) to
 
 def build_gan(image_shape, recipe, seed=0, total_steps=None):
     """The compiled `keras_gan.GAN` of a recipe (a dict like `RECIPE`)."""
+    pack = recipe["pack"]
+    if isinstance(pack, bool) or not isinstance(pack, int) or pack < 1:
+        raise ValueError(
+            "Invalid value for argument `pack`: expected an integer >= 1. "
+            f"Received: pack={pack!r}"
+        )
+    # With packing the discriminator sees `pack` images stacked along the
+    # channels.
+    packed_shape = (*image_shape[:-1], image_shape[-1] * recipe["pack"])
     if recipe["architecture"] == "resnet":
         generator = keras_gan.models.resnet_generator(
             recipe["latent_dim"],
@@ -226,7 +236,7 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
             upsampling=recipe["upsampling"],
         )
         discriminator = keras_gan.models.resnet_discriminator(
-            image_shape,
+            packed_shape,
             base_filters=recipe["base_filters"],
             spectral_norm=recipe["spectral_norm"],
             minibatch_std=recipe["minibatch_std"],
@@ -239,7 +249,7 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
             upsampling=recipe["upsampling"],
         )
         discriminator = keras_gan.models.dcgan_discriminator(
-            image_shape,
+            packed_shape,
             base_filters=recipe["base_filters"],
             spectral_norm=recipe["spectral_norm"],
             minibatch_std=recipe["minibatch_std"],
@@ -255,6 +265,7 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
         latent_dim=recipe["latent_dim"],
         augmentation=augmentation() if augmentation else None,
         seed=seed,
+        pack=recipe["pack"],
     )
     penalty = []
     if recipe["r1"]:
@@ -451,6 +462,12 @@ def parse_args(argv=None):
             default=RECIPE[flag],
             help="In the discriminator.",
         )
+    recipe.add_argument(
+        "--pack",
+        type=int,
+        default=RECIPE["pack"],
+        help="Samples the discriminator judges at once (PacGAN).",
+    )
     recipe.add_argument("--loss", default=RECIPE["loss"])
     recipe.add_argument("--r1", type=float, default=RECIPE["r1"])
     recipe.add_argument("--r2", type=float, default=RECIPE["r2"])

@@ -215,3 +215,58 @@ def test_tables_report_the_sample_standard_deviation(search):
     # Three seeds: the spread is the sample standard deviation (ddof 1).
     assert search.sample_std([13.87, 15.51, 14.38]) == pytest.approx(0.8393, abs=1e-4)
     assert search.sample_std([2.0]) == 0.0
+
+
+def test_imbalance_fid_grows_with_the_skew_of_the_shares(search):
+    # Ten well-separated classes of features: drawn at the real shares the
+    # FID is near 0; the more skewed the shares, the larger it is.
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 60)
+    features = np.eye(10)[labels] * 5.0 + rng.normal(size=(600, 10)) * 0.3
+    judge = search.Judge.__new__(search.Judge)
+    judge.labels = labels
+    judge.real_features = features
+    judge.reference = search.moments(features)
+    uniform = judge.imbalance_fid(np.full(10, 0.1))
+    skewed = judge.imbalance_fid([0.154, 0.12, 0.12, 0.105, 0.1, 0.097,
+                                  0.084, 0.08, 0.069, 0.071])
+    one_class = judge.imbalance_fid(np.eye(10)[3])
+    assert uniform < 0.5
+    assert uniform < skewed < one_class
+    assert one_class > 10
+    # Shares need not sum to 1 (they are normalized), and the draw is fixed.
+    assert judge.imbalance_fid(np.full(10, 2.0)) == pytest.approx(uniform)
+    # The same skew in a "generated" sample: redrawn at the real shares by
+    # its classes, its FID falls back to the uniform draw's level.
+    skewed_rows = search.draw_by_class(features, labels, np.eye(10)[3] + 0.1)
+    skewed_labels = np.argmax(skewed_rows, axis=-1)
+    plain = search.frechet(judge.reference, search.moments(skewed_rows))
+    balanced = judge.balanced_fid(skewed_rows, skewed_labels)
+    assert plain > 10 * balanced
+    assert balanced < 1.0
+
+
+def test_example_packs_the_discriminator_input(example):
+    recipe = dict(example.RECIPE, pack=2, base_filters=8, latent_dim=8)
+    gan = example.build_gan((28, 28, 1), recipe, seed=0)
+    assert gan.pack == 2
+    assert tuple(gan.discriminator.input.shape) == (None, 28, 28, 2)
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1))
+    history = gan.fit(x.astype("float32"), batch_size=4, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1])
+    assert example.parse_args(["--pack", "2"]).pack == 2
+    for pack in (0, 1.5, True):
+        with pytest.raises(ValueError, match=r"`pack`.*Received: pack="):
+            example.build_gan(
+                (28, 28, 1), dict(recipe, pack=pack), seed=0
+            )
+
+
+def test_diagnose_centre_of_mass_is_the_inks_mean_position():
+    diagnose = load("benchmarks/mnist_diagnose.py", "mnist_diagnose")
+    images = -np.ones((2, 28, 28, 1), "float32")
+    images[0, 5, 7, 0] = 1.0  # one pixel of full ink
+    images[1, 10, 20, 0] = 1.0  # two pixels, the second at half ink
+    images[1, 16, 20, 0] = 0.0
+    centres = diagnose.centre_of_mass(images)
+    np.testing.assert_allclose(centres, [[5.0, 7.0], [12.0, 20.0]])
