@@ -106,6 +106,7 @@ SETTINGS = {
     "spectral_norm": {"spectral_norm": True},
     "minibatch_std": {"minibatch_std": True},
     "pack_2": {"pack": 2},
+    "stem_32": {"stem_filters": 32},
     "resnet": {"architecture": "resnet", "spectral_norm": False},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},

@@ -123,6 +123,8 @@ RECIPE = {
     "upsampling": None,  # "transpose" or "resize"; None: the backend's faster
     "spectral_norm": False,  # in the discriminator
     "minibatch_std": False,  # in the discriminator
+    "stem_filters": None,  # a full-resolution 3x3 convolution first in the
+    # discriminator (None: none)
     "pack": 1,  # samples the discriminator judges at once (PacGAN)
     # Objective.
     "loss": "relativistic",
@@ -229,6 +231,12 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
     # channels.
     packed_shape = (*image_shape[:-1], image_shape[-1] * recipe["pack"])
     if recipe["architecture"] == "resnet":
+        if recipe["stem_filters"] is not None:
+            raise ValueError(
+                "Invalid value for argument `stem_filters`: the resnet "
+                "architecture has no stem (use architecture='dcgan'). "
+                f"Received: stem_filters={recipe['stem_filters']!r}"
+            )
         generator = keras_gan.models.resnet_generator(
             recipe["latent_dim"],
             image_shape,
@@ -253,6 +261,7 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
             base_filters=recipe["base_filters"],
             spectral_norm=recipe["spectral_norm"],
             minibatch_std=recipe["minibatch_std"],
+            stem_filters=recipe["stem_filters"],
         )
     augmentation = {
         "none": None,
@@ -462,6 +471,13 @@ def parse_args(argv=None):
             default=RECIPE[flag],
             help="In the discriminator.",
         )
+    recipe.add_argument(
+        "--stem-filters",
+        type=int,
+        default=RECIPE["stem_filters"],
+        help="Filters of a full-resolution 3x3 convolution first in the "
+        "discriminator (dcgan architecture).",
+    )
     recipe.add_argument(
         "--pack",
         type=int,

@@ -132,13 +132,16 @@ def dcgan_discriminator(
     conditioning="projection",
     dropout=0.0,
     minibatch_std=False,
+    stem_filters=None,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator that outputs one logit per image.
 
     Two stride-2 `Conv2D` + `LeakyReLU(0.2)` blocks downsample the image to
     `(height / 4, width / 4, 2 * base_filters)` features, which are flattened
-    and mapped to a single logit by a `Dense` layer (no activation).
+    and mapped to a single logit by a `Dense` layer (no activation). With
+    `stem_filters`, a stride-1 3x3 `Conv2D` + `LeakyReLU(0.2)` first reads
+    the image at full resolution.
 
     Args:
         image_shape: Tuple `(height, width, channels)` of the input images,
@@ -165,6 +168,9 @@ def dcgan_discriminator(
             of 4) after the last convolutional block (ProGAN/StyleGAN).
             Batch sizes must then be multiples of 4 (or smaller than 4).
             Defaults to `False`.
+        stem_filters: Optional positive integer, filters of a stride-1 3x3
+            convolution at full resolution before the downsampling blocks.
+            Defaults to `None` (no stem).
         name: Name of the model. Defaults to `"discriminator"`.
 
     Returns:
@@ -186,9 +192,24 @@ def dcgan_discriminator(
     check_one_of("conditioning", conditioning, CONDITIONINGS)
     check_rate("dropout", dropout)
 
+    if stem_filters is not None:
+        check_positive_int("stem_filters", stem_filters)
+
     inputs, h, labels = discriminator_inputs(
         image_shape, num_classes, conditioning
     )
+    if stem_filters is not None:
+        h = spectrally_normalized(
+            MatmulConv2D(
+                stem_filters,
+                kernel_size=3,
+                padding="same",
+                data_format="channels_last",
+                name="stem",
+            ),
+            spectral_norm,
+        )(h)
+        h = keras.layers.LeakyReLU(LEAKY_RELU_SLOPE, name="stem_lrelu")(h)
     for i, filters in enumerate((base_filters, 2 * base_filters)):
         h = spectrally_normalized(
             MatmulConv2D(

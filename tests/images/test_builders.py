@@ -90,6 +90,38 @@ def test_dcgan_discriminator_minibatch_std_sees_its_group():
     assert "MinibatchStandardDeviation" not in _layer_types(plain)
 
 
+def test_dcgan_discriminator_stem_reads_full_resolution():
+    discriminator = builders.dcgan_discriminator(
+        (16, 16, 1), base_filters=4, stem_filters=3
+    )
+    stem = discriminator.get_layer("stem")
+    assert tuple(stem.output.shape) == (None, 16, 16, 3)
+    kernel = [w for w in stem.weights if w.name == "kernel"][0]
+    assert tuple(kernel.shape) == (3, 3, 1, 3)
+    # The first downsampling block now reads the stem's 3 channels.
+    first = discriminator.get_layer("downsample_0")
+    assert tuple(first.input.shape) == (None, 16, 16, 3)
+    # A change of one pixel reaches the logit through the stem.
+    images = _images((16, 16, 1))
+    changed = images.copy()
+    changed[0, 5, 5, 0] += 1.0
+    logits = _predict(discriminator, images)
+    moved = _predict(discriminator, changed)
+    assert not np.allclose(moved[0], logits[0])
+    np.testing.assert_allclose(moved[1:], logits[1:], atol=1e-6)
+    plain = builders.dcgan_discriminator((16, 16, 1), base_filters=4)
+    assert "stem" not in [layer.name for layer in plain.layers]
+    normalized = builders.dcgan_discriminator(
+        (16, 16, 1), base_filters=4, stem_filters=3, spectral_norm=True
+    )
+    assert "SpectralNormalization" in type(
+        normalized.get_layer("stem_sn")
+    ).__name__
+    for bad in (0, 2.5, True, "8"):
+        with pytest.raises(ValueError, match="stem_filters"):
+            builders.dcgan_discriminator((16, 16, 1), stem_filters=bad)
+
+
 def test_mlp_generator_and_discriminator_shapes():
     generator = builders.mlp_generator(
         LATENT_DIM, 5, hidden_units=(16, 8), output_activation="tanh"
@@ -268,6 +300,12 @@ def _models_to_save():
                 num_classes=3,
             ),
             lambda: [_images((16, 24, 3)), _labels()],
+        ),
+        "dcgan-discriminator-stem": (
+            lambda: builders.dcgan_discriminator(
+                (16, 16, 1), base_filters=4, stem_filters=3
+            ),
+            lambda: _images((16, 16, 1)),
         ),
         "dcgan-discriminator-concat-dropout": (
             lambda: builders.dcgan_discriminator(

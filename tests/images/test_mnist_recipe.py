@@ -246,7 +246,7 @@ def test_imbalance_fid_grows_with_the_skew_of_the_shares(search):
     assert balanced < 1.0
 
 
-def test_example_packs_the_discriminator_input(example):
+def test_example_packs_and_stems_the_discriminator(example):
     recipe = dict(example.RECIPE, pack=2, base_filters=8, latent_dim=8)
     gan = example.build_gan((28, 28, 1), recipe, seed=0)
     assert gan.pack == 2
@@ -255,6 +255,17 @@ def test_example_packs_the_discriminator_input(example):
     history = gan.fit(x.astype("float32"), batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["d_loss"][-1])
     assert example.parse_args(["--pack", "2"]).pack == 2
+    stem = example.build_gan(
+        (28, 28, 1), dict(recipe, pack=1, stem_filters=4), seed=0
+    )
+    assert tuple(stem.discriminator.get_layer("stem").output.shape) == (
+        None, 28, 28, 4
+    )
+    assert example.parse_args(["--stem-filters", "4"]).stem_filters == 4
+    with pytest.raises(ValueError, match="stem_filters"):
+        example.build_gan((28, 28, 1), dict(
+            recipe, pack=1, stem_filters=4, architecture="resnet"
+        ), seed=0)
     for pack in (0, 1.5, True):
         with pytest.raises(ValueError, match=r"`pack`.*Received: pack="):
             example.build_gan(
