@@ -107,6 +107,7 @@ SETTINGS = {
     "minibatch_std": {"minibatch_std": True},
     "pack_2": {"pack": 2},
     "stem_32": {"stem_filters": 32},
+    "final_conv_128": {"final_conv_filters": 128},
     "resnet": {"architecture": "resnet", "spectral_norm": False},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},

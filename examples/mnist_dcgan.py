@@ -125,6 +125,8 @@ RECIPE = {
     "minibatch_std": False,  # in the discriminator
     "stem_filters": None,  # a full-resolution 3x3 convolution first in the
     # discriminator (None: none)
+    "final_conv_filters": None,  # a 3x3 convolution after the
+    # discriminator's downsampling (None: none)
     "pack": 1,  # samples the discriminator judges at once (PacGAN)
     # Objective.
     "loss": "relativistic",
@@ -231,12 +233,13 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
     # channels.
     packed_shape = (*image_shape[:-1], image_shape[-1] * recipe["pack"])
     if recipe["architecture"] == "resnet":
-        if recipe["stem_filters"] is not None:
-            raise ValueError(
-                "Invalid value for argument `stem_filters`: the resnet "
-                "architecture has no stem (use architecture='dcgan'). "
-                f"Received: stem_filters={recipe['stem_filters']!r}"
-            )
+        for key in ("stem_filters", "final_conv_filters"):
+            if recipe[key] is not None:
+                raise ValueError(
+                    f"Invalid value for argument `{key}`: only the dcgan "
+                    "architecture has it (set it to None for resnet). "
+                    f"Received: {key}={recipe[key]!r}"
+                )
         generator = keras_gan.models.resnet_generator(
             recipe["latent_dim"],
             image_shape,
@@ -262,6 +265,7 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
             spectral_norm=recipe["spectral_norm"],
             minibatch_std=recipe["minibatch_std"],
             stem_filters=recipe["stem_filters"],
+            final_conv_filters=recipe["final_conv_filters"],
         )
     augmentation = {
         "none": None,
@@ -477,6 +481,13 @@ def parse_args(argv=None):
         default=RECIPE["stem_filters"],
         help="Filters of a full-resolution 3x3 convolution first in the "
         "discriminator (dcgan architecture).",
+    )
+    recipe.add_argument(
+        "--final-conv-filters",
+        type=int,
+        default=RECIPE["final_conv_filters"],
+        help="Filters of a 3x3 convolution after the discriminator's "
+        "downsampling (dcgan architecture).",
     )
     recipe.add_argument(
         "--pack",

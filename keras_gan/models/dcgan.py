@@ -133,6 +133,7 @@ def dcgan_discriminator(
     dropout=0.0,
     minibatch_std=False,
     stem_filters=None,
+    final_conv_filters=None,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator that outputs one logit per image.
@@ -141,7 +142,8 @@ def dcgan_discriminator(
     `(height / 4, width / 4, 2 * base_filters)` features, which are flattened
     and mapped to a single logit by a `Dense` layer (no activation). With
     `stem_filters`, a stride-1 3x3 `Conv2D` + `LeakyReLU(0.2)` first reads
-    the image at full resolution.
+    the image at full resolution; with `final_conv_filters`, another one
+    follows the downsampling blocks.
 
     Args:
         image_shape: Tuple `(height, width, channels)` of the input images,
@@ -171,6 +173,10 @@ def dcgan_discriminator(
         stem_filters: Optional positive integer, filters of a stride-1 3x3
             convolution at full resolution before the downsampling blocks.
             Defaults to `None` (no stem).
+        final_conv_filters: Optional positive integer, filters of a stride-1
+            3x3 convolution at `(height / 4, width / 4)` after the
+            downsampling blocks (before `minibatch_std` and the logit).
+            Defaults to `None` (none).
         name: Name of the model. Defaults to `"discriminator"`.
 
     Returns:
@@ -192,8 +198,12 @@ def dcgan_discriminator(
     check_one_of("conditioning", conditioning, CONDITIONINGS)
     check_rate("dropout", dropout)
 
-    if stem_filters is not None:
-        check_positive_int("stem_filters", stem_filters)
+    for argument, value in (
+        ("stem_filters", stem_filters),
+        ("final_conv_filters", final_conv_filters),
+    ):
+        if value is not None:
+            check_positive_int(argument, value)
 
     inputs, h, labels = discriminator_inputs(
         image_shape, num_classes, conditioning
@@ -227,6 +237,20 @@ def dcgan_discriminator(
         )(h)
         if dropout:
             h = seeded_dropout(dropout, name=f"downsample_{i}_dropout")(h)
+    if final_conv_filters is not None:
+        h = spectrally_normalized(
+            MatmulConv2D(
+                final_conv_filters,
+                kernel_size=3,
+                padding="same",
+                data_format="channels_last",
+                name="final_conv",
+            ),
+            spectral_norm,
+        )(h)
+        h = keras.layers.LeakyReLU(
+            LEAKY_RELU_SLOPE, name="final_conv_lrelu"
+        )(h)
     if minibatch_std:
         h = MinibatchStandardDeviation(
             group_size=MINIBATCH_STD_GROUP_SIZE, name="minibatch_std"

@@ -122,6 +122,24 @@ def test_dcgan_discriminator_stem_reads_full_resolution():
             builders.dcgan_discriminator((16, 16, 1), stem_filters=bad)
 
 
+def test_dcgan_discriminator_final_conv_at_a_quarter_resolution():
+    discriminator = builders.dcgan_discriminator(
+        (16, 16, 1), base_filters=4, final_conv_filters=5, minibatch_std=True
+    )
+    final = discriminator.get_layer("final_conv")
+    assert tuple(final.input.shape) == (None, 4, 4, 8)
+    assert tuple(final.output.shape) == (None, 4, 4, 5)
+    kernel = [w for w in final.weights if w.name == "kernel"][0]
+    assert tuple(kernel.shape) == (3, 3, 8, 5)
+    # The minibatch standard deviation map follows it: 5 + 1 channels.
+    assert discriminator.get_layer("features").output.shape[-1] == 4 * 4 * 6
+    logits = _predict(discriminator, _images((16, 16, 1), batch=8))
+    assert logits.shape == (8, 1)
+    for bad in (0, -1, 1.0, False):
+        with pytest.raises(ValueError, match="final_conv_filters"):
+            builders.dcgan_discriminator((16, 16, 1), final_conv_filters=bad)
+
+
 def test_mlp_generator_and_discriminator_shapes():
     generator = builders.mlp_generator(
         LATENT_DIM, 5, hidden_units=(16, 8), output_activation="tanh"
@@ -303,7 +321,8 @@ def _models_to_save():
         ),
         "dcgan-discriminator-stem": (
             lambda: builders.dcgan_discriminator(
-                (16, 16, 1), base_filters=4, stem_filters=3
+                (16, 16, 1), base_filters=4, stem_filters=3,
+                final_conv_filters=5,
             ),
             lambda: _images((16, 16, 1)),
         ),

@@ -262,10 +262,19 @@ def test_example_packs_and_stems_the_discriminator(example):
         None, 28, 28, 4
     )
     assert example.parse_args(["--stem-filters", "4"]).stem_filters == 4
-    with pytest.raises(ValueError, match="stem_filters"):
-        example.build_gan((28, 28, 1), dict(
-            recipe, pack=1, stem_filters=4, architecture="resnet"
-        ), seed=0)
+    final = example.build_gan(
+        (28, 28, 1), dict(recipe, pack=1, final_conv_filters=5), seed=0
+    )
+    assert tuple(final.discriminator.get_layer("final_conv").output.shape) == (
+        None, 7, 7, 5
+    )
+    args = example.parse_args(["--final-conv-filters", "5"])
+    assert args.final_conv_filters == 5
+    for key in ("stem_filters", "final_conv_filters"):
+        with pytest.raises(ValueError, match=key):
+            example.build_gan((28, 28, 1), dict(
+                recipe, pack=1, architecture="resnet", **{key: 4}
+            ), seed=0)
     for pack in (0, 1.5, True):
         with pytest.raises(ValueError, match=r"`pack`.*Received: pack="):
             example.build_gan(
