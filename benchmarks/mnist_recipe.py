@@ -107,8 +107,9 @@ SETTINGS = {
     "minibatch_std": {"minibatch_std": True},
     "pack_2": {"pack": 2},
     "stem_32": {"stem_filters": 32},
-    "final_conv_128": {"final_conv_filters": 128},
-    "resnet": {"architecture": "resnet", "spectral_norm": False},
+    "final_conv_none": {"final_conv_filters": None},
+    "resnet": {"architecture": "resnet", "spectral_norm": False,
+               "final_conv_filters": None},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},
     "ada": {"augment": "ada"},

@@ -270,6 +270,16 @@ def test_example_packs_and_stems_the_discriminator(example):
     )
     args = example.parse_args(["--final-conv-filters", "5"])
     assert args.final_conv_filters == 5
+    # The flag's default follows the architecture; 0 turns it off.
+    assert example.parse_args([]).final_conv_filters == (
+        example.RECIPE["final_conv_filters"]
+    )
+    assert example.parse_args(
+        ["--architecture", "resnet"]
+    ).final_conv_filters is None
+    assert example.parse_args(
+        ["--final-conv-filters", "0"]
+    ).final_conv_filters is None
     for key in ("stem_filters", "final_conv_filters"):
         with pytest.raises(ValueError, match=key):
             example.build_gan((28, 28, 1), dict(
