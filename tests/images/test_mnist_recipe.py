@@ -300,3 +300,25 @@ def test_diagnose_centre_of_mass_is_the_inks_mean_position():
     images[1, 16, 20, 0] = 0.0
     centres = diagnose.centre_of_mass(images)
     np.testing.assert_allclose(centres, [[5.0, 7.0], [12.0, 20.0]])
+
+
+def test_diagnose_recentre_moves_each_digit_by_whole_pixels():
+    diagnose = load("benchmarks/mnist_diagnose.py", "mnist_diagnose")
+    images = -np.ones((3, 8, 8, 1), "float32")
+    images[0, 1, 2, 0] = 1.0  # centre (1, 2): moves down 3, right 2
+    images[1, 4, 4, 0] = 1.0  # already at the centre: unchanged
+    images[2, 6, 0, 0] = 1.0  # centre (6.5, 0): rows round half to even
+    images[2, 7, 0, 0] = 1.0
+    moved = diagnose.recentre(images, (4.0, 4.0))
+    assert moved[0, 4, 4, 0] == 1.0 and (moved[0] == 1.0).sum() == 1
+    np.testing.assert_array_equal(moved[1], images[1])
+    np.testing.assert_allclose(
+        diagnose.centre_of_mass(moved)[2], [4.5, 4.0]
+    )
+    # Ink moved out of the frame is cut; what enters is background.
+    edge = -np.ones((1, 8, 8, 1), "float32")
+    edge[0, 0, 0, 0] = 1.0
+    edge[0, 0, 7, 0] = 1.0  # centre (0, 3.5): moves down 4, right 0
+    moved = diagnose.recentre(edge, (4.0, 3.5))
+    assert moved[0, 4, 0, 0] == 1.0 and moved[0, 4, 7, 0] == 1.0
+    assert (moved == -1.0).sum() == 62
