@@ -108,6 +108,7 @@ SETTINGS = {
     "pack_2": {"pack": 2},
     "stem_32": {"stem_filters": 32},
     "final_conv_none": {"final_conv_filters": None},
+    "final_conv_256": {"final_conv_filters": 256},
     "resnet": {"architecture": "resnet", "spectral_norm": False,
                "final_conv_filters": None},
     # Augmentation at 5,000 images.
