@@ -98,9 +98,10 @@ def real_rows(judge, x, shares):
     ]
 
 
-def sample_rows(judge, gan, centre):
+def sample_rows(judge, gan, sample, centre):
     """`(variant, FID, smallest share, largest share)` of the GAN's
-    samples and of the same GAN's samples chosen or drawn differently."""
+    `sample` (`gan.generate(NUM_SAMPLES, seed=SAMPLE_SEED)`) and of the same
+    GAN's samples chosen or drawn differently."""
     import keras
     import numpy as np
 
@@ -109,7 +110,6 @@ def sample_rows(judge, gan, centre):
         return name, judge.fid(images), shares.min(), shares.max()
 
     num = mnist_recipe.NUM_SAMPLES
-    sample = gan.generate(num, seed=mnist_recipe.SAMPLE_SEED)
     rows = [row("the sample (`gan.generate`)", sample)]
     pool = gan.generate(POOL, seed=POOL_SEED)
     classes = judge.classes(pool)
@@ -155,7 +155,8 @@ def main(argv=None):
     x, y = example.load_mnist_subset()
     judge = mnist_recipe.Judge(example, x, y)
     print(f"judge floor (2,500 real against 2,500): {judge.floor:.2f}")
-    real_spread = centre_of_mass(x).std(axis=0)
+    real_centres = centre_of_mass(x)
+    real_spread = real_centres.std(axis=0)
     for path in args.paths:
         gan = keras.models.load_model(path)
         sample = gan.generate(mnist_recipe.NUM_SAMPLES,
@@ -169,7 +170,7 @@ def main(argv=None):
         print("| variant | FID | smallest / largest share |")
         print("|---|---|---|")
         for name, fid, low, high in sample_rows(
-            judge, gan, centre_of_mass(x).mean(axis=0)
+            judge, gan, sample, real_centres.mean(axis=0)
         ):
             print(f"| {name} | {fid:.2f} | {low:.3f} / {high:.3f} |")
         for name, fid in real_rows(judge, x, shares):
