@@ -21,6 +21,7 @@ BASE_FILTERS = 64
 BATCH_SIZE = 64
 LEARNING_RATE = 2e-4
 BETA_1 = 0.5
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def load_images(num_images=None, seed=0):
@@ -65,18 +66,47 @@ def make_tf_dataset(x, batch_size=BATCH_SIZE, seed=0):
     )
 
 
-def build_networks(seed=0, base_filters=BASE_FILTERS, latent_dim=LATENT_DIM):
-    """The DCGAN pair from the builders, with seeded initial weights."""
+def example_module():
+    """`examples/mnist_dcgan.py` as a module (its `RECIPE`, `adam`), so the
+    benchmarks of the example's recipe follow the example."""
+    import importlib.util
+
+    path = os.path.join(ROOT, "examples", "mnist_dcgan.py")
+    spec = importlib.util.spec_from_file_location("mnist_dcgan_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_networks(seed=0, base_filters=BASE_FILTERS, latent_dim=LATENT_DIM,
+                   recipe="defaults", upsampling=None):
+    """The DCGAN pair from the builders, with seeded initial weights.
+
+    `recipe="example"` gives the discriminator the extra layers of
+    `examples/mnist_dcgan.py`'s `RECIPE` (its stem and final convolution);
+    `"defaults"` the builders' defaults."""
     import keras
 
     import keras_gan
 
+    extra = {}
+    if recipe == "example":
+        example = example_module().RECIPE
+        extra = {
+            "stem_filters": example["stem_filters"],
+            "final_conv_filters": example["final_conv_filters"],
+        }
+    elif recipe != "defaults":
+        raise ValueError(
+            "Invalid value for argument `recipe`: expected 'defaults' or "
+            f"'example'. Received: recipe={recipe!r}"
+        )
     keras.utils.set_random_seed(seed)
     generator = keras_gan.models.dcgan_generator(
-        latent_dim, IMAGE_SHAPE, base_filters=base_filters
+        latent_dim, IMAGE_SHAPE, base_filters=base_filters, upsampling=upsampling
     )
     discriminator = keras_gan.models.dcgan_discriminator(
-        IMAGE_SHAPE, base_filters=base_filters
+        IMAGE_SHAPE, base_filters=base_filters, **extra
     )
     return generator, discriminator
 
@@ -120,24 +150,26 @@ def run_worker(command, env):
 
 
 def compile_recipe(gan, recipe):
-    """`gan.compile()` defaults (`"defaults"`), or the recipe of
-    `examples/mnist_dcgan.py` (`"example"`: relativistic loss, R1 0.1 + R2
-    0.1, Adam(5e-4, beta_1=0.5))."""
-    import keras
-
+    """`gan.compile()` defaults (`"defaults"`), or the objective and
+    optimizers of `examples/mnist_dcgan.py`'s `RECIPE` (`"example"`: the
+    relativistic loss, R1 and R2, Adam with its learning rates and betas)."""
     import keras_gan
 
     if recipe == "defaults":
         gan.compile()
         return
+    example = example_module()
+    recipe = example.RECIPE
+    penalty = []
+    if recipe["r1"]:
+        penalty.append(keras_gan.penalties.R1Penalty(weight=recipe["r1"]))
+    if recipe["r2"]:
+        penalty.append(keras_gan.penalties.R2Penalty(weight=recipe["r2"]))
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-        loss="relativistic",
-        penalty=[
-            keras_gan.penalties.R1Penalty(weight=0.1),
-            keras_gan.penalties.R2Penalty(weight=0.1),
-        ],
+        d_optimizer=example.adam(recipe, "d"),
+        g_optimizer=example.adam(recipe, "g"),
+        loss=recipe["loss"],
+        penalty=penalty,
     )
 
 

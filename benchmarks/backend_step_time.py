@@ -104,13 +104,8 @@ def worker(args):
         keras_gan.layers.matmul_convolutions.REARRANGED_BACKENDS = ()
     upsampling = next((o for o in options if o in UPSAMPLINGS), None)
     x, _ = _common.load_images()
-    keras.utils.set_random_seed(0)
-    generator = keras_gan.models.dcgan_generator(
-        _common.LATENT_DIM, _common.IMAGE_SHAPE,
-        base_filters=args.base_filters, upsampling=upsampling,
-    )
-    discriminator = keras_gan.models.dcgan_discriminator(
-        _common.IMAGE_SHAPE, base_filters=args.base_filters
+    generator, discriminator = _common.build_networks(
+        0, args.base_filters, recipe=args.recipe, upsampling=upsampling
     )
     gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=0)
     _common.compile_recipe(gan, args.recipe)
@@ -196,12 +191,8 @@ def load_worker(args):
     import keras_gan
 
     x, _ = _common.load_images()
-    keras.utils.set_random_seed(1)
-    generator = keras_gan.models.dcgan_generator(
-        _common.LATENT_DIM, _common.IMAGE_SHAPE, base_filters=args.base_filters
-    )
-    discriminator = keras_gan.models.dcgan_discriminator(
-        _common.IMAGE_SHAPE, base_filters=args.base_filters
+    generator, discriminator = _common.build_networks(
+        1, args.base_filters, recipe=args.recipe
     )
     gan = keras_gan.GAN(generator, discriminator, latent_dim=_common.LATENT_DIM, seed=1)
     _common.compile_recipe(gan, args.recipe)
@@ -327,8 +318,8 @@ def main():
     parser.add_argument(
         "--recipe", choices=("defaults", "example"), default="defaults",
         help="`defaults`: gan.compile() defaults (non-saturating + R1 1); "
-        "`example`: examples/mnist_dcgan.py's recipe (relativistic + R1 0.1 "
-        "+ R2 0.1, Adam 5e-4)",
+        "`example`: examples/mnist_dcgan.py's networks, loss, penalties and "
+        "optimizers, read from its RECIPE",
     )
     parser.add_argument(
         "--load", default="0",

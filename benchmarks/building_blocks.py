@@ -3,8 +3,8 @@
 Every variant trains `keras_gan.GAN` on the 5,000-image MNIST subset of
 `benchmarks/_common.py` (28x28x1, latent 128, batch 64, `gan.compile()`
 defaults: non-saturating loss + R1, Adam(2e-4, 0.5); `--recipe example`:
-the MNIST example's relativistic loss + R1 0.1 + R2 0.1, Adam(5e-4, 0.5)
-and `GeneratorEMA(0.99)`, sampled from the average) in a fresh subprocess
+the MNIST example's loss, penalties and Adam, read from its `RECIPE`, and
+`GeneratorEMA(0.99)`, sampled from the average) in a fresh subprocess
 on one backend (`--backend`, default tensorflow), warms up for 2 steps,
 then times `--blocks` `fit()` calls of `--steps` steps. Reported: median
 wall ms/step, median CPU ms/step (all threads; steadier than wall time on a

@@ -1,10 +1,12 @@
 """Roofline of the MNIST example's training step on each Keras backend.
 
 The work: the floating-point operations of one training step of
-`examples/mnist_dcgan.py`'s GAN (its recipe: `dcgan_generator(128,
-(28, 28, 1))` and `dcgan_discriminator((28, 28, 1))` with 64 base filters,
-the relativistic loss with R1 0.1 and R2 0.1, Adam for both networks), at
-batch 64, counted from the layers' shapes (`step_flops`):
+`examples/mnist_dcgan.py`'s GAN (read from its `RECIPE`:
+`dcgan_generator(128, (28, 28, 1))` and `dcgan_discriminator((28, 28, 1))`
+with the example's stem and final convolution, 64 base filters, the
+relativistic loss with R1 and R2, the example's Adam for both networks; a
+recipe this count does not cover is refused), at batch 64, counted from the
+layers' shapes (`step_flops`):
 
 - every `Dense`, `Conv2D` and `Conv2DTranspose` layer does 2 FLOPs per
   multiply-add of its matrix product, counting only the kernel taps that
@@ -310,20 +312,40 @@ def piece_gan_class():
     return PieceGAN
 
 
+def example_networks(base_filters):
+    """The example's networks, after checking that its `RECIPE` is the
+    training step `step_flops` counts."""
+    recipe = _common.example_module().RECIPE
+    counted = {"architecture": "dcgan", "loss": "relativistic", "pack": 1,
+               "augment": "none", "latent_dim": _common.LATENT_DIM}
+    for key, value in counted.items():
+        if recipe[key] != value:
+            raise ValueError(
+                f"The example's RECIPE[{key!r}] is {recipe[key]!r}; this "
+                f"benchmark counts the step of {key}={value!r}. Update "
+                "`step_flops` for the new recipe."
+            )
+    if not (recipe["r1"] and recipe["r2"]):
+        raise ValueError(
+            "The example's RECIPE has no R1 or no R2 penalty; `step_flops` "
+            f"counts both. Received: r1={recipe['r1']!r}, r2={recipe['r2']!r}"
+        )
+    return _common.build_networks(0, base_filters, recipe="example")
+
+
 def build_piece(piece, base_filters):
     """The example's GAN, compiled with its recipe, running `piece`."""
-    import keras
-
-    generator, discriminator = _common.build_networks(0, base_filters)
+    generator, discriminator = example_networks(base_filters)
     gan = piece_gan_class()(
         generator, discriminator, latent_dim=_common.LATENT_DIM, seed=0
     )
     gan.piece = piece
     if piece == "discriminator":  # the same update without R1/R2
+        example = _common.example_module()
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(5e-4, beta_1=0.5),
-            loss="relativistic",
+            d_optimizer=example.adam(example.RECIPE, "d"),
+            g_optimizer=example.adam(example.RECIPE, "g"),
+            loss=example.RECIPE["loss"],
             penalty=None,
         )
     else:
@@ -354,7 +376,7 @@ def worker(args):
     x, _ = _common.load_images()
     rates = ceiling(args.matmul_size, args.repeats)
     times = {piece: time_piece(piece, x, args) for piece in args.pieces}
-    generator, discriminator = _common.build_networks(0, args.base_filters)
+    generator, discriminator = example_networks(args.base_filters)
     print("RESULT " + json.dumps({
         "backend": backend,
         "ceiling": rates,
@@ -414,7 +436,7 @@ def report(result):
 
 def count_only(base_filters):
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    generator, discriminator = _common.build_networks(0, base_filters)
+    generator, discriminator = example_networks(base_filters)
     for model in (generator, discriminator):
         for name, flops in network_flops(model, BATCH_SIZE):
             print(f"{model.name}/{name}: {flops / 1e9:.4f} GFLOP forward")
