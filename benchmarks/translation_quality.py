@@ -447,6 +447,12 @@ VARIANTS = {
     "pix2pix_l1_30": ("pix2pix_digits", ["--l1-weight", "30"]),
     "pix2pix_l1_300": ("pix2pix_digits", ["--l1-weight", "300"]),
     "pix2pix_batch16": ("pix2pix_digits", ["--batch-size", "16"]),
+    # Training pairs moved sideways by up to N pixels, a new draw per epoch.
+    "pix2pix_shift0": ("pix2pix_digits", ["--shift", "0"]),
+    "pix2pix_shift1": ("pix2pix_digits", ["--shift", "1"]),
+    "pix2pix_shift2": ("pix2pix_digits", ["--shift", "2"]),
+    "pix2pix_shift3": ("pix2pix_digits", ["--shift", "3"]),
+    "pix2pix_shift2_10_epochs": ("pix2pix_digits", ["--shift", "2", "--epochs", "10"]),
 }
 
 

@@ -63,6 +63,68 @@ def load_digits_pairs():
     return source, target, labels
 
 
+class ShiftedPairs(keras.utils.PyDataset):
+    """`(source, target)` batches, each pair moved sideways by the same
+    random whole number of pixels, at most `max_shift` either way.
+
+    A horizontal shift keeps the erased half where it is, so a shifted pair
+    is still a digit with its lower half erased and its completion: more
+    pairs from the same 4,500 digits. The shifts are drawn from `seed`, the
+    epoch and the batch index, so a run is repeatable.
+
+    Args:
+        source: Masked digits, `(n, 28, 28, 1)` in `[-1, 1]`.
+        target: Whole digits, the same shape.
+        batch_size: Pairs per batch.
+        max_shift: Largest shift in pixels, `>= 0`.
+        seed: Seed of the batch order and the shifts.
+    """
+
+    def __init__(self, source, target, batch_size, max_shift, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        if max_shift < 0 or max_shift >= source.shape[2]:
+            raise ValueError(
+                "Invalid value for argument `max_shift`: expected an integer "
+                f"in [0, {source.shape[2]}). Received: max_shift={max_shift}"
+            )
+        self.source, self.target = source, target
+        self.batch_size, self.max_shift, self.seed = batch_size, max_shift, seed
+        self.epoch = 0
+        self.order = self._order()
+
+    def _order(self):
+        return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.source))
+
+    def __len__(self):
+        return -(-len(self.source) // self.batch_size)
+
+    def __getitem__(self, index):
+        batch = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        rng = np.random.default_rng([self.seed, self.epoch, index])
+        shifts = rng.integers(-self.max_shift, self.max_shift + 1, len(batch))
+        return (
+            shift_sideways(self.source[batch], shifts),
+            shift_sideways(self.target[batch], shifts),
+        )
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        self.order = self._order()
+
+
+def shift_sideways(images, shifts):
+    """`images` (`(n, h, w, c)`, background -1) each moved right by its
+    entry of `shifts` (left where negative), whole pixels, the columns
+    that come in filled with -1."""
+    width = images.shape[2]
+    columns = np.arange(width)[None, :] - np.asarray(shifts)[:, None]  # (n, w)
+    inside = (columns >= 0) & (columns < width)
+    moved = np.take_along_axis(
+        images, np.clip(columns, 0, width - 1)[:, None, :, None], axis=2
+    )
+    return np.where(inside[:, None, :, None], moved, -1.0).astype(images.dtype)
+
+
 def build_model(args, total_steps):
     keras.utils.set_random_seed(args.seed)
     generator = keras_gan.models.unet_generator(
@@ -103,6 +165,9 @@ def parse_args(argv=None):
     parser.add_argument("--l1-weight", type=float, default=100.0)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--lr-decay", action=argparse.BooleanOptionalAction, default=False)
+    parser.add_argument("--shift", type=int, default=0,
+                        help="Move each training pair sideways by up to this many "
+                        "pixels, a new draw every epoch (0: as they are).")
     parser.add_argument("--train-size", type=int, default=4500)
     parser.add_argument("--classifier-epochs", type=int, default=3)
     parser.add_argument("--out", default=os.path.join("out", "pix2pix"))
@@ -122,15 +187,12 @@ def main(argv=None):
         sources=source[test[:16]],
         targets=target[test[:16]],
     )
+    if args.shift:
+        data = {"x": ShiftedPairs(source[train], target[train], args.batch_size, args.shift, args.seed)}
+    else:
+        data = {"x": source[train], "y": target[train], "batch_size": args.batch_size}
     start = time.perf_counter()
-    model.fit(
-        source[train],
-        target[train],
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        callbacks=[grid],
-        verbose=2,
-    )
+    model.fit(**data, epochs=args.epochs, callbacks=[grid], verbose=2)
     training_minutes = (time.perf_counter() - start) / 60
     model_path = os.path.join(args.out, "pix2pix.keras")
     model.save(model_path)

@@ -100,3 +100,55 @@ def test_low_resolution_digits_are_placed_as_domain_a():
     assert placed.shape == (1, 28, 28, 1)
     np.testing.assert_allclose(placed[0, 4:24, 4:24], 1.0, atol=1e-6)
     assert placed[0, :4].max() == -1.0 and placed[0, :, 24:].max() == -1.0
+
+
+def test_pix2pix_shifted_pairs_move_source_and_target_together():
+    example = load_example("pix2pix_digits")
+    rng = np.random.default_rng(0)
+    target = rng.uniform(-1, 1, (10, 28, 28, 1)).astype("float32")
+    source = target.copy()
+    source[:, 14:] = -1.0
+    data = example.ShiftedPairs(source, target, batch_size=4, max_shift=2, seed=3)
+    assert len(data) == 3
+    batches = [data[i] for i in range(len(data))]
+    assert sum(len(s) for s, _ in batches) == 10
+    moved = 0
+    for shifted_source, shifted_target in batches:
+        # The erased half stays erased and the pair moves together: the
+        # source is the shifted target with its lower half erased.
+        expected = shifted_target.copy()
+        expected[:, 14:] = -1.0
+        np.testing.assert_array_equal(shifted_source, expected)
+        for image in shifted_target:
+            matches = [
+                s for s in range(-2, 3)
+                if np.array_equal(image, example.shift_sideways(target, [s] * 10)[
+                    np.argmax([np.array_equal(image[:, 3:25], t[:, 3 - s:25 - s]) for t in target])
+                ])
+            ]
+            assert len(matches) == 1
+            moved += matches[0] != 0
+    assert moved > 0
+    # Repeatable within an epoch, a new draw the next epoch.
+    np.testing.assert_array_equal(data[1][1], batches[1][1])
+    data.on_epoch_end()
+    assert not np.array_equal(data[0][1], batches[0][1])
+
+
+def test_pix2pix_shift_sideways_by_hand():
+    shift_sideways = load_example("pix2pix_digits").shift_sideways
+    images = np.full((2, 1, 4, 1), -1.0, "float32")
+    images[0, 0, 1, 0] = 1.0
+    images[1, 0, 3, 0] = 0.5
+    moved = shift_sideways(images, [1, -2])[..., 0]
+    np.testing.assert_array_equal(moved[0, 0], [-1, -1, 1, -1])
+    np.testing.assert_array_equal(moved[1, 0], [-1, 0.5, -1, -1])
+    # Shifted off the frame: the background comes in.
+    np.testing.assert_array_equal(shift_sideways(images, [3, 3])[0, 0, :, 0], [-1, -1, -1, -1])
+
+
+def test_pix2pix_shift_refuses_a_bad_max_shift():
+    example = load_example("pix2pix_digits")
+    images = np.zeros((2, 28, 28, 1), "float32")
+    with pytest.raises(ValueError, match="max_shift.*Received: max_shift=-1"):
+        example.ShiftedPairs(images, images, 2, -1)
