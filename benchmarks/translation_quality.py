@@ -30,8 +30,9 @@ Drivers:
   `DIR/grid.json` and the tables `DIR/grid.md` (mean ± standard deviation
   over the seeds). `benchmarks/device/translation.sh` runs it on the GPU.
 - `python benchmarks/translation_quality.py upper-half --seeds 0 1 2
-  [--epochs E]` trains the judge's classifier on the masked training digits
-  and prints how often it gives a held-out masked digit the judge's label
+  [--epochs E] [--shift N [--copies K]]` trains the judge's classifier on
+  the masked training digits (with `--shift`, also on K copies moved
+  sideways by up to N pixels) and prints how often it gives a held-out masked digit the judge's label
   of the whole digit: what the upper half alone tells a classifier, the
   reference for the Pix2Pix example's *class kept*.
 - `python benchmarks/translation_quality.py low-resolution --seeds 0 1 2
@@ -221,7 +222,7 @@ def reader_labels(classifier, images):
     return np.argmax(classifier.predict(np.asarray(images, "float32"), verbose=0), axis=-1)
 
 
-def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
+def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS, shift=0, copies=4):
     """What the upper half alone says about the digit: Pix2Pix's bound.
 
     A classifier like the judge's, trained on the masked training digits
@@ -231,9 +232,17 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     true label. A completion cannot say more about the class than its
     source does, so a Pix2Pix completion whose class is kept about as often
     as this classifier's is at the limit of what such a classifier reads
-    from the upper half. Returns `{"agreement": summary, "true_label":
-    summary}` over `seeds`.
+    from the upper half. With `shift`, the classifier also trains on
+    `copies` copies of the training digits, each digit moved sideways by up
+    to `shift` pixels (the Pix2Pix example's `--shift`), drawn with the
+    seed. Returns `{"agreement": summary, "true_label": summary}` over
+    `seeds`.
     """
+    if shift < 0 or (shift and copies < 1):
+        raise ValueError(
+            "Invalid value for argument `shift` or `copies`: expected shift >= 0 "
+            f"and copies >= 1 with a shift. Received: shift={shift}, copies={copies}"
+        )
     images, labels = load_mnist()
     train, heldout = mnist_split()
     masked = images.copy()
@@ -242,13 +251,25 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS):
     judge_labels = judge.predict(images[heldout])
     agreement, true_label = [], []
     for seed in seeds:
-        _, classifier = train_reader(masked[train], labels[train], seed, epochs)
+        x, y = masked[train], labels[train]
+        if shift:
+            shift_sideways = load_example("pix2pix_digits").shift_sideways
+            rng = np.random.default_rng(seed)
+            moved = [
+                shift_sideways(masked[train], rng.integers(-shift, shift + 1, len(train)))
+                for _ in range(copies)
+            ]
+            x = np.concatenate([x, *moved])
+            y = np.tile(y, copies + 1)
+        _, classifier = train_reader(x, y, seed, epochs)
         predicted = reader_labels(classifier, masked[heldout])
         agreement.append(float(np.mean(predicted == judge_labels)))
         true_label.append(float(np.mean(predicted == labels[heldout])))
     return {
         "judge_accuracy": judge.accuracy,
         "epochs": epochs,
+        "shift": shift,
+        "copies": copies if shift else 0,
         "agreement": summarize(agreement),
         "true_label": summarize(true_label),
     }
@@ -580,6 +601,9 @@ def main(argv=None):
     )
     half_parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     half_parser.add_argument("--epochs", type=int, default=JUDGE_EPOCHS)
+    half_parser.add_argument("--shift", type=int, default=0,
+                             help="Also train on copies moved sideways by up to this many pixels.")
+    half_parser.add_argument("--copies", type=int, default=4)
     low_parser = commands.add_parser(
         "low-resolution",
         help="A classifier of MNIST at domain A's resolution: CycleGAN's reference on class kept.",
@@ -594,7 +618,7 @@ def main(argv=None):
         print(json.dumps(result, indent=2))
         return result
     if args.command == "upper-half":
-        result = upper_half_classifier(args.seeds, args.epochs)
+        result = upper_half_classifier(args.seeds, args.epochs, args.shift, args.copies)
         print(json.dumps(result, indent=2))
         return result
     if args.command == "grid":

@@ -212,6 +212,7 @@ def main(argv=None):
         "label_accuracy_masked_input": judge.label_preservation(source[test], labels[test]),
         "judge_accuracy_on_mnist": judge.accuracy,
         "training_minutes": training_minutes,
+        "training_steps": int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)),
         "model_path": model_path,
         "grid_path": grid.last_path,
     }

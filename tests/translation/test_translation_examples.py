@@ -14,11 +14,12 @@ pytestmark = pytest.mark.slow
 
 def test_pix2pix_digits(tmp_path):
     results = load_example("pix2pix_digits").main(
-        ["--epochs", "1", "--train-size", "64", "--filters", "4",
+        ["--epochs", "1", "--train-size", "64", "--filters", "4", "--shift", "1",
          "--classifier-epochs", "1", "--out", str(tmp_path)]
     )
     model = keras.models.load_model(results["model_path"])
     assert isinstance(model, keras_gan.Pix2Pix)
+    assert results["training_steps"] == 2  # 64 shifted pairs in batches of 32
     assert model.translate(np.zeros((2, 28, 28, 1), "float32")).shape == (2, 28, 28, 1)
     assert 0.0 <= results["agreement"] <= 1.0 and results["l1_error"] > 0
     assert results["grid_path"].endswith("epoch_0001.png")

@@ -152,3 +152,8 @@ def test_pix2pix_shift_refuses_a_bad_max_shift():
     images = np.zeros((2, 28, 28, 1), "float32")
     with pytest.raises(ValueError, match="max_shift.*Received: max_shift=-1"):
         example.ShiftedPairs(images, images, 2, -1)
+
+
+def test_upper_half_refuses_a_negative_shift():
+    with pytest.raises(ValueError, match="Received: shift=-1, copies=4"):
+        translation_quality.upper_half_classifier([0], shift=-1)
