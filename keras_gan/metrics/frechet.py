@@ -5,10 +5,14 @@
 
 The usual formula takes `sqrtm(S_r @ S_f)`, a square root of a
 non-symmetric matrix that needs a complex Schur decomposition. The
-symmetric form above has the same trace (the two matrices are similar) and
-only needs `keras.ops.eigh` of symmetric positive semi-definite matrices, so
-it runs on every backend without complex numbers. Eigenvalues that rounding
-pushed below zero are clipped to zero.
+symmetric form above has the same trace (the two matrices are similar).
+With `Q = sqrt(S_f)`, `R S_f R = (R Q)(R Q)ᵀ`, so that trace is the sum of
+the singular values of `R Q`: the code takes the square roots of `S_r` and
+`S_f` with `keras.ops.eigh` (eigenvalues that rounding pushed below zero
+are clipped to zero) and the singular values of their product with
+`keras.ops.svd`, so it runs on every backend without complex numbers, and
+never squares a covariance (the eigenvalues of `R S_f R` are the squares
+of those singular values: rounding would lose the small ones first).
 
 Precision: moments are accumulated and the matrix square roots computed in
 float64 on TensorFlow and PyTorch, and on JAX when `jax_enable_x64` is on;
@@ -108,19 +112,19 @@ def frechet_distance_float64(mean1, cov1, mean2, cov2):
 class _Namespace:
     """The few array functions `_frechet` needs, for `keras.ops` or NumPy."""
 
-    def __init__(self, eigh, matmul, maximum, transpose, sum, sqrt, trace):
-        self.eigh, self.matmul = eigh, matmul
+    def __init__(self, eigh, svdvals, matmul, maximum, transpose, sum, sqrt, trace):
+        self.eigh, self.svdvals, self.matmul = eigh, svdvals, matmul
         self.maximum, self.transpose = maximum, transpose
         self.sum, self.sqrt, self.trace = sum, sqrt, trace
 
 
 _KERAS_OPS = _Namespace(
-    ops.eigh, _utils.matmul, _utils.at_least, ops.transpose, ops.sum,
-    ops.sqrt, ops.trace,
+    ops.eigh, lambda matrix: ops.svd(matrix, compute_uv=False), _utils.matmul,
+    _utils.at_least, ops.transpose, ops.sum, ops.sqrt, ops.trace,
 )
 _NUMPY = _Namespace(
-    np.linalg.eigh, np.matmul, np.maximum, np.transpose, np.sum, np.sqrt,
-    np.trace,
+    np.linalg.eigh, lambda matrix: np.linalg.svd(matrix, compute_uv=False),
+    np.matmul, np.maximum, np.transpose, np.sum, np.sqrt, np.trace,
 )
 
 
@@ -155,11 +159,9 @@ def _sqrtm_psd(xp, matrix):
 
 
 def _trace_sqrt_product(xp, cov1, cov2):
-    """`tr(sqrtm(cov1 @ cov2))`, computed with symmetric matrices only."""
-    root1 = _sqrtm_psd(xp, cov1)
-    inner = _symmetrize(xp, xp.matmul(xp.matmul(root1, cov2), root1))
-    eigenvalues, _ = xp.eigh(inner)
-    return xp.sum(xp.sqrt(xp.maximum(eigenvalues, 0.0)))
+    """`tr(sqrtm(cov1 @ cov2))`: the sum of the singular values of
+    `sqrt(cov1) @ sqrt(cov2)` (module docstring)."""
+    return xp.sum(xp.svdvals(xp.matmul(_sqrtm_psd(xp, cov1), _sqrtm_psd(xp, cov2))))
 
 
 @keras.saving.register_keras_serializable(package=_utils.PACKAGE)

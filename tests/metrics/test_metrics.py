@@ -8,6 +8,7 @@ from keras import ops
 
 from keras_gan import metrics
 from keras_gan.metrics import _utils
+from keras_gan.metrics.frechet import frechet_distance_float64
 from keras_gan.metrics.kernel import subset_indices
 
 # Tolerance of the FID/KID computations: float64 except on default JAX.
@@ -101,6 +102,21 @@ def test_frechet_distance_matches_scipy():
 def test_frechet_distance_of_a_set_with_itself_is_zero():
     x = gaussian(0)
     assert abs(float(metrics.frechet_distance(x, x))) < 1e-3
+
+
+def test_frechet_distance_of_a_set_with_itself_keeps_its_small_variances():
+    # Variances about 9, 1, 0.09 and 9e-4 along rotated axes: the squared
+    # covariance's eigenvalues would span 81 to 8e-7, below float32's
+    # rounding of the largest, and losing the smallest costs about 2e-3.
+    # The distance must stay zero to float32's rounding of the traces
+    # (default JAX computes in float32).
+    rotation, _ = np.linalg.qr(np.random.default_rng(1234).normal(size=(4, 4)))
+    for seed in range(4):
+        x = np.random.default_rng(seed).normal(size=(500, 4)) * [3.0, 1.0, 0.3, 0.03]
+        x = (x @ rotation).astype("float32")
+        assert abs(float(metrics.frechet_distance(x, x))) < 1e-4, seed
+        mean, cov = x.mean(axis=0, dtype="float64"), np.cov(x.astype("float64").T)
+        assert abs(frechet_distance_float64(mean, cov, mean, cov)) < 1e-10, seed
 
 
 def test_frechet_distance_handles_rank_deficient_covariances():
