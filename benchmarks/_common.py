@@ -153,23 +153,21 @@ def compile_recipe(gan, recipe):
     """`gan.compile()` defaults (`"defaults"`), or the objective and
     optimizers of `examples/mnist_dcgan.py`'s `RECIPE` (`"example"`: the
     relativistic loss, R1 and R2, Adam with its learning rates and betas)."""
-    import keras_gan
-
     if recipe == "defaults":
         gan.compile()
         return
+    if recipe != "example":
+        raise ValueError(
+            "Invalid value for argument `recipe`: expected 'defaults' or "
+            f"'example'. Received: recipe={recipe!r}"
+        )
     example = example_module()
     recipe = example.RECIPE
-    penalty = []
-    if recipe["r1"]:
-        penalty.append(keras_gan.penalties.R1Penalty(weight=recipe["r1"]))
-    if recipe["r2"]:
-        penalty.append(keras_gan.penalties.R2Penalty(weight=recipe["r2"]))
     gan.compile(
         d_optimizer=example.adam(recipe, "d"),
         g_optimizer=example.adam(recipe, "g"),
         loss=recipe["loss"],
-        penalty=penalty,
+        penalty=example.penalties_of(recipe),
     )
 
 

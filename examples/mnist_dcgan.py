@@ -287,18 +287,24 @@ def build_gan(image_shape, recipe, seed=0, total_steps=None):
         seed=seed,
         pack=recipe["pack"],
     )
+    gan.compile(
+        d_optimizer=adam(recipe, "d", total_steps),
+        g_optimizer=adam(recipe, "g", total_steps),
+        loss=recipe["loss"],
+        penalty=penalties_of(recipe),
+    )
+    return gan
+
+
+def penalties_of(recipe):
+    """The recipe's gradient penalties: R1 and R2 where their weight is
+    not 0."""
     penalty = []
     if recipe["r1"]:
         penalty.append(keras_gan.penalties.R1Penalty(weight=recipe["r1"]))
     if recipe["r2"]:
         penalty.append(keras_gan.penalties.R2Penalty(weight=recipe["r2"]))
-    gan.compile(
-        d_optimizer=adam(recipe, "d", total_steps),
-        g_optimizer=adam(recipe, "g", total_steps),
-        loss=recipe["loss"],
-        penalty=penalty,
-    )
-    return gan
+    return penalty
 
 
 def adam(recipe, network, total_steps=None):
