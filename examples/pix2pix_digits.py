@@ -172,7 +172,10 @@ def parse_args(argv=None):
     parser.add_argument("--classifier-epochs", type=int, default=3)
     parser.add_argument("--out", default=os.path.join("out", "pix2pix"))
     parser.add_argument("--seed", type=int, default=0)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 0 <= args.shift < 28:
+        parser.error(f"argument --shift: expected 0 to 27 pixels. Received: {args.shift}")
+    return args
 
 
 def main(argv=None):

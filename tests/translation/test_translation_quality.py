@@ -157,3 +157,11 @@ def test_pix2pix_shift_refuses_a_bad_max_shift():
 def test_upper_half_refuses_a_negative_shift():
     with pytest.raises(ValueError, match="Received: shift=-1, copies=4"):
         translation_quality.upper_half_classifier([0], shift=-1)
+
+
+def test_pix2pix_example_refuses_a_negative_shift(capsys):
+    parse_args = load_example("pix2pix_digits").parse_args
+    assert parse_args(["--shift", "2"]).shift == 2
+    with pytest.raises(SystemExit):
+        parse_args(["--shift", "-1"])
+    assert "argument --shift: expected 0 to 27 pixels. Received: -1" in capsys.readouterr().err
