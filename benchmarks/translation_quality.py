@@ -32,9 +32,10 @@ Drivers:
 - `python benchmarks/translation_quality.py upper-half --seeds 0 1 2
   [--epochs E] [--shift N [--copies K]]` trains the judge's classifier on
   the masked training digits (with `--shift`, also on K copies moved
-  sideways by up to N pixels) and prints how often it gives a held-out masked digit the judge's label
-  of the whole digit: what the upper half alone tells a classifier, the
-  reference for the Pix2Pix example's *class kept*.
+  sideways by up to N pixels) and prints how often it gives a held-out
+  masked digit the judge's label of the whole digit: what the upper half
+  alone tells a classifier, the reference for the Pix2Pix example's *class
+  kept*.
 - `python benchmarks/translation_quality.py low-resolution --seeds 0 1 2
   [--epochs E] [--normalize height|fill|box]` trains the judge's
   classifier on the MNIST training digits made as the scikit-learn digits
@@ -250,10 +251,10 @@ def upper_half_classifier(seeds, epochs=JUDGE_EPOCHS, shift=0, copies=4):
     judge = DigitJudge()
     judge_labels = judge.predict(images[heldout])
     agreement, true_label = [], []
+    shift_sideways = load_example("pix2pix_digits").shift_sideways if shift else None
     for seed in seeds:
         x, y = masked[train], labels[train]
         if shift:
-            shift_sideways = load_example("pix2pix_digits").shift_sideways
             rng = np.random.default_rng(seed)
             moved = [
                 shift_sideways(masked[train], rng.integers(-shift, shift + 1, len(train)))

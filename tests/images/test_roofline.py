@@ -8,7 +8,6 @@ benchmarks.
 import copy
 import importlib.util
 import os
-import sys
 import types
 
 import keras
@@ -20,13 +19,9 @@ ROOT = conftest.ROOT
 
 
 def load(path, name):
-    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-    try:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, path))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(os.path.join(ROOT, "benchmarks"))
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     return module
 
 
