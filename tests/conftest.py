@@ -50,21 +50,29 @@ def _share_jax_compilations():
 
 
 def _compile_jax_tests_quickly():
-    """XLA compiles the tests' programs at LLVM optimization level 0.
+    """XLA compiles the tests' programs at LLVM optimization level 0, with
+    its element-wise emitters instead of the MLIR fusion emitters.
 
     The tests' networks are tiny and most programs run a few steps, so
-    XLA's compilation, not the run, is most of a JAX test's time. Level 0
-    compiles the same programs faster; they run slower, which a test with
-    a few steps does not feel. Set only when `XLA_FLAGS` is unset
+    XLA's compilation, not the run, is most of a JAX test's time (every
+    eager JAX operation is a compiled program too). Both settings compile
+    the same programs faster; they run slower, which a test with a few
+    steps does not feel. Set only when `XLA_FLAGS` is unset
     (`XLA_FLAGS= pytest ...` tests with XLA's defaults); subprocesses
-    inherit it, and the scripts that add flags add them to it.
+    inherit it, and the scripts that add flags add them to it. Set on
+    every backend: the TensorFlow and PyTorch runs start JAX processes
+    (loading a TensorFlow file on JAX, JAX's multi-process training), and
+    TensorFlow's `jit_compile=True` tests use XLA too.
     """
-    os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+    os.environ.setdefault(
+        "XLA_FLAGS",
+        "--xla_backend_optimization_level=0 --xla_cpu_use_fusion_emitters=false",
+    )
 
 
 if os.environ["KERAS_BACKEND"] == "jax":
     _share_jax_compilations()
-    _compile_jax_tests_quickly()
+_compile_jax_tests_quickly()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

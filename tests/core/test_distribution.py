@@ -93,21 +93,3 @@ def test_multi_worker_mirrored_strategy_two_local_workers(tmp_path):
         # Both workers hold the same synchronized model.
         np.testing.assert_allclose(a[key], b[key], atol=1e-6, err_msg=key)
     assert np.isfinite(a["d_loss"]).all()
-
-
-def test_jax_data_parallel_on_two_host_devices_matches_one_device(tmp_path):
-    pytest.importorskip("jax")
-    script = os.path.join(conftest.SCRIPTS, "jax_data_parallel.py")
-
-    def start(mode):
-        return subprocess.Popen(
-            [sys.executable, script, mode, str(tmp_path / f"{mode}.npz")],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-
-    single, parallel = start("single"), start("parallel")
-    assert "devices 1" in finish(single)
-    assert "devices 2" in finish(parallel)
-    a, b = load(tmp_path / "single.npz"), load(tmp_path / "parallel.npz")
-    for key in a:
-        np.testing.assert_allclose(a[key], b[key], atol=1e-6, err_msg=key)
