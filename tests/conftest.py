@@ -49,15 +49,15 @@ def _share_jax_compilations():
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
 
 
-def _compile_jax_tests_quickly():
+def _compile_xla_programs_quickly():
     """XLA compiles the tests' programs at LLVM optimization level 0, with
     its element-wise emitters instead of the MLIR fusion emitters.
 
     The tests' networks are tiny and most programs run a few steps, so
     XLA's compilation, not the run, is most of a JAX test's time (every
     eager JAX operation is a compiled program too). Both settings compile
-    the same programs faster; they run slower, which a test with a few
-    steps does not feel. Set only when `XLA_FLAGS` is unset
+    the same programs faster and may run them slower, which a test with a
+    few steps does not feel. Set only when `XLA_FLAGS` is unset
     (`XLA_FLAGS= pytest ...` tests with XLA's defaults); subprocesses
     inherit it, and the scripts that add flags add them to it. Set on
     every backend: the TensorFlow and PyTorch runs start JAX processes
@@ -72,7 +72,7 @@ def _compile_jax_tests_quickly():
 
 if os.environ["KERAS_BACKEND"] == "jax":
     _share_jax_compilations()
-_compile_jax_tests_quickly()
+_compile_xla_programs_quickly()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
