@@ -82,20 +82,22 @@ def build_networks(seed=0, base_filters=BASE_FILTERS, latent_dim=LATENT_DIM,
                    recipe="defaults", upsampling=None):
     """The DCGAN pair from the builders, with seeded initial weights.
 
-    `recipe="example"` gives the discriminator the extra layers of
-    `examples/mnist_dcgan.py`'s `RECIPE` (its stem and final convolution);
-    `"defaults"` the builders' defaults."""
+    `recipe="example"` gives the networks the extra layers of
+    `examples/mnist_dcgan.py`'s `RECIPE` (the generator's start convolution,
+    the discriminator's stem and final convolution); `"defaults"` the
+    builders' defaults."""
     import keras
 
     import keras_gan
 
-    extra = {}
+    extra, g_extra = {}, {}
     if recipe == "example":
         example = example_module().RECIPE
         extra = {
             "stem_filters": example["stem_filters"],
             "final_conv_filters": example["final_conv_filters"],
         }
+        g_extra = {"start_conv_filters": example["start_conv_filters"]}
     elif recipe != "defaults":
         raise ValueError(
             "Invalid value for argument `recipe`: expected 'defaults' or "
@@ -103,7 +105,8 @@ def build_networks(seed=0, base_filters=BASE_FILTERS, latent_dim=LATENT_DIM,
         )
     keras.utils.set_random_seed(seed)
     generator = keras_gan.models.dcgan_generator(
-        latent_dim, IMAGE_SHAPE, base_filters=base_filters, upsampling=upsampling
+        latent_dim, IMAGE_SHAPE, base_filters=base_filters,
+        upsampling=upsampling, **g_extra
     )
     discriminator = keras_gan.models.dcgan_discriminator(
         IMAGE_SHAPE, base_filters=base_filters, **extra

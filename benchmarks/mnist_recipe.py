@@ -110,7 +110,9 @@ SETTINGS = {
     "final_conv_none": {"final_conv_filters": None},
     "final_conv_256": {"final_conv_filters": 256},
     "resnet": {"architecture": "resnet", "spectral_norm": False,
-               "final_conv_filters": None},
+               "start_conv_filters": None, "final_conv_filters": None},
+    "start_conv_none": {"start_conv_filters": None},
+    "start_conv_128": {"start_conv_filters": 128},
     # Augmentation at 5,000 images.
     "diffaugment": {"augment": "diffaugment"},
     "ada": {"augment": "ada"},

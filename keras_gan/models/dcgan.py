@@ -48,6 +48,7 @@ def dcgan_generator(
     output_activation="tanh",
     name="generator",
     upsampling=None,
+    start_conv_filters=None,
 ):
     """Builds a DCGAN generator (Radford et al., 2016).
 
@@ -55,9 +56,12 @@ def dcgan_generator(
     `(height / 4, width / 4, 4 * base_filters)` tensor, upsampled twice by
     stride-2 `Conv2DTranspose` layers (or nearest-neighbour resizes followed
     by 3x3 convolutions, see `upsampling`), with `BatchNormalization` and
-    ReLU, then mapped to `channels` by a final `Conv2D`. With the default `"tanh"`
-    output activation the images lie in `[-1, 1]`: scale real images to the
-    same range (e.g. `x / 127.5 - 1`) before training.
+    ReLU, then mapped to `channels` by a final `Conv2D`. With
+    `start_conv_filters`, a stride-1 3x3 `Conv2D` + `BatchNormalization` +
+    ReLU first works on the projected tensor, before the upsampling. With
+    the default `"tanh"` output activation the images lie in `[-1, 1]`:
+    scale real images to the same range (e.g. `x / 127.5 - 1`) before
+    training.
 
     Args:
         latent_dim: Positive integer, size of the latent vector `z`.
@@ -79,6 +83,11 @@ def dcgan_generator(
             `Conv2D`: no checkerboard artifacts). Defaults to `None`: the
             faster of the two on the current backend, measured on CPU by
             `benchmarks/upsampling.py` (see `default_upsampling()`).
+        start_conv_filters: Optional positive integer, filters of a
+            stride-1 3x3 convolution at `(height / 4, width / 4)` after the
+            projection, before the upsampling (the mirror of
+            `dcgan_discriminator`'s `final_conv_filters`). Defaults to
+            `None` (none).
 
     Returns:
         A `keras.Model` mapping `z` (or `[z, labels]`) to images of shape
@@ -98,6 +107,8 @@ def dcgan_generator(
     check_positive_int("base_filters", base_filters)
     check_num_classes(num_classes)
     upsampling = resolve_upsampling(upsampling)
+    if start_conv_filters is not None:
+        check_positive_int("start_conv_filters", start_conv_filters)
 
     inputs, h = generator_inputs(latent_dim, num_classes)
     start_shape = (height // 4, width // 4, 4 * base_filters)
@@ -109,6 +120,17 @@ def dcgan_generator(
     h = keras.layers.BatchNormalization(name="project_bn")(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     h = keras.layers.Reshape(start_shape, name="reshape")(h)
+    if start_conv_filters is not None:
+        h = MatmulConv2D(
+            start_conv_filters,
+            kernel_size=3,
+            padding="same",
+            use_bias=False,
+            data_format="channels_last",
+            name="start_conv",
+        )(h)
+        h = keras.layers.BatchNormalization(name="start_conv_bn")(h)
+        h = keras.layers.ReLU(name="start_conv_relu")(h)
     for i, filters in enumerate((2 * base_filters, base_filters)):
         h = upsampling_convolution(h, filters, upsampling, f"upsample_{i}")
         h = keras.layers.BatchNormalization(name=f"upsample_{i}_bn")(h)

@@ -140,6 +140,38 @@ def test_dcgan_discriminator_final_conv_at_a_quarter_resolution():
             builders.dcgan_discriminator((16, 16, 1), final_conv_filters=bad)
 
 
+def test_dcgan_generator_start_conv_before_the_upsampling():
+    plain = builders.dcgan_generator(LATENT_DIM, (16, 16, 1), base_filters=4)
+    generator = builders.dcgan_generator(
+        LATENT_DIM, (16, 16, 1), base_filters=4, start_conv_filters=5
+    )
+    start = generator.get_layer("start_conv")
+    assert tuple(start.input.shape) == (None, 4, 4, 16)
+    assert tuple(start.output.shape) == (None, 4, 4, 5)
+    kernel = [w for w in start.weights if w.name == "kernel"][0]
+    assert tuple(kernel.shape) == (3, 3, 16, 5)
+    assert not start.use_bias  # batch normalization follows it
+    names = [layer.name for layer in generator.layers]
+    assert names.index("start_conv_relu") < names.index("upsample_0")
+    # The first upsampling reads the start convolution's 5 channels.
+    up = generator.get_layer("upsample_0")
+    assert tuple(up.input.shape) == (None, 4, 4, 5)
+    assert "start_conv" not in [layer.name for layer in plain.layers]
+    kh, kw = up.kernel_size
+    assert generator.count_params() - plain.count_params() == (
+        3 * 3 * 16 * 5  # the kernel (no bias)
+        + 4 * 5  # batch norm's scale, offset and moving statistics
+        + kh * kw * 8 * (5 - 16)  # the upsampling's kernel reads 5, not 16
+    )
+    images = _predict(generator, _z())
+    assert images.shape == (BATCH, 16, 16, 1)
+    for bad in (0, -1, 1.0, True, "8"):
+        with pytest.raises(ValueError, match="start_conv_filters"):
+            builders.dcgan_generator(
+                LATENT_DIM, (16, 16, 1), start_conv_filters=bad
+            )
+
+
 def test_mlp_generator_and_discriminator_shapes():
     generator = builders.mlp_generator(
         LATENT_DIM, 5, hidden_units=(16, 8), output_activation="tanh"
@@ -318,6 +350,12 @@ def _models_to_save():
                 num_classes=3,
             ),
             lambda: [_images((16, 24, 3)), _labels()],
+        ),
+        "dcgan-generator-start-conv": (
+            lambda: builders.dcgan_generator(
+                LATENT_DIM, (16, 16, 1), base_filters=4, start_conv_filters=5
+            ),
+            lambda: _z(),
         ),
         "dcgan-discriminator-stem": (
             lambda: builders.dcgan_discriminator(

@@ -280,11 +280,34 @@ def test_example_packs_and_stems_the_discriminator(example):
     assert example.parse_args(
         ["--final-conv-filters", "0"]
     ).final_conv_filters is None
-    for key in ("stem_filters", "final_conv_filters"):
+    start = example.build_gan(
+        (28, 28, 1), dict(recipe, pack=1, start_conv_filters=6), seed=0
+    )
+    assert tuple(start.generator.get_layer("start_conv").output.shape) == (
+        None, 7, 7, 6
+    )
+    assert example.parse_args(
+        ["--start-conv-filters", "6"]
+    ).start_conv_filters == 6
+    assert example.parse_args([]).start_conv_filters == (
+        example.RECIPE["start_conv_filters"]
+    )
+    assert example.parse_args(
+        ["--architecture", "resnet"]
+    ).start_conv_filters is None
+    assert example.parse_args(
+        ["--start-conv-filters", "0"]
+    ).start_conv_filters is None
+    plain = example.build_gan(
+        (28, 28, 1), dict(recipe, pack=1, start_conv_filters=None), seed=0
+    )
+    assert "start_conv" not in [layer.name for layer in plain.generator.layers]
+    extra_layers = ("start_conv_filters", "stem_filters", "final_conv_filters")
+    for key in extra_layers:
+        resnet = dict(recipe, pack=1, architecture="resnet")
+        resnet.update({other: None for other in extra_layers}, **{key: 4})
         with pytest.raises(ValueError, match=key):
-            example.build_gan((28, 28, 1), dict(
-                recipe, pack=1, architecture="resnet", **{key: 4}
-            ), seed=0)
+            example.build_gan((28, 28, 1), resnet, seed=0)
     for pack in (0, 1.5, True):
         with pytest.raises(ValueError, match=r"`pack`.*Received: pack="):
             example.build_gan(

@@ -75,6 +75,24 @@ def test_counts_the_examples_discriminator(roofline):
         assert counted["final_conv"] == roofline.layer_flops(final, 64) > 0
 
 
+def test_counts_the_examples_generator(roofline):
+    example = load("examples/mnist_dcgan.py", "mnist_dcgan_for_roofline").RECIPE
+    generator, _ = roofline.example_networks(8)
+    names = [layer.name for layer in generator.layers]
+    assert ("start_conv" in names) == (example["start_conv_filters"] is not None)
+    if example["start_conv_filters"] is not None:
+        start = generator.get_layer("start_conv")
+        assert start.filters == example["start_conv_filters"]
+        counted = dict(roofline.network_flops(generator, 64))
+        # A 3x3 "same" convolution on the 7x7 map: 9 taps meet the input at
+        # the 25 inner pixels, 6 at the 20 edge pixels, 4 at the 4 corners;
+        # it reads the 4 * 8 channels of the projection.
+        taps = 25 * 9 + 20 * 6 + 4 * 4
+        assert counted["start_conv"] == roofline.layer_flops(start, 64) == (
+            2 * 64 * taps * 4 * 8 * start.filters
+        )
+
+
 def test_refuses_a_recipe_it_does_not_count(roofline, monkeypatch):
     real = roofline._common.example_module()
     changed = types.SimpleNamespace(RECIPE=copy.deepcopy(real.RECIPE), adam=real.adam)
