@@ -268,36 +268,20 @@ def test_example_packs_and_stems_the_discriminator(example):
     assert tuple(final.discriminator.get_layer("final_conv").output.shape) == (
         None, 7, 7, 5
     )
-    args = example.parse_args(["--final-conv-filters", "5"])
-    assert args.final_conv_filters == 5
-    # The flag's default follows the architecture; 0 turns it off.
-    assert example.parse_args([]).final_conv_filters == (
-        example.RECIPE["final_conv_filters"]
-    )
-    assert example.parse_args(
-        ["--architecture", "resnet"]
-    ).final_conv_filters is None
-    assert example.parse_args(
-        ["--final-conv-filters", "0"]
-    ).final_conv_filters is None
     start = example.build_gan(
         (28, 28, 1), dict(recipe, pack=1, start_conv_filters=6), seed=0
     )
     assert tuple(start.generator.get_layer("start_conv").output.shape) == (
         None, 7, 7, 6
     )
-    assert example.parse_args(
-        ["--start-conv-filters", "6"]
-    ).start_conv_filters == 6
-    assert example.parse_args([]).start_conv_filters == (
-        example.RECIPE["start_conv_filters"]
-    )
-    assert example.parse_args(
-        ["--architecture", "resnet"]
-    ).start_conv_filters is None
-    assert example.parse_args(
-        ["--start-conv-filters", "0"]
-    ).start_conv_filters is None
+    for key in ("start_conv_filters", "final_conv_filters"):
+        flag = "--" + key.replace("_", "-")
+        assert getattr(example.parse_args([flag, "5"]), key) == 5
+        # The flag's default follows the architecture; 0 turns it off.
+        assert getattr(example.parse_args([]), key) == example.RECIPE[key]
+        resnet = example.parse_args(["--architecture", "resnet"])
+        assert getattr(resnet, key) is None
+        assert getattr(example.parse_args([flag, "0"]), key) is None
     plain = example.build_gan(
         (28, 28, 1), dict(recipe, pack=1, start_conv_filters=None), seed=0
     )
