@@ -63,33 +63,32 @@ def test_conv_flops_count_only_taps_that_meet_the_input(roofline):
     assert roofline.layer_flops(conv, batch_size=3) == 2 * 3 * (4 * 4) * 1 * 5
 
 
-def test_counts_the_examples_discriminator(roofline):
+@pytest.mark.parametrize(
+    "network, layer, key, channels_in",
+    [
+        # The generator's start convolution reads the projection's 4 * 8
+        # channels, the discriminator's final one the second downsampling's
+        # 2 * 8 (8 base filters).
+        (0, "start_conv", "start_conv_filters", 4 * 8),
+        (1, "final_conv", "final_conv_filters", 2 * 8),
+    ],
+)
+def test_counts_the_examples_extra_convolutions(
+    roofline, network, layer, key, channels_in
+):
     example = load("examples/mnist_dcgan.py", "mnist_dcgan_for_roofline").RECIPE
-    _, discriminator = roofline.example_networks(8)
-    names = [layer.name for layer in discriminator.layers]
-    assert ("final_conv" in names) == (example["final_conv_filters"] is not None)
-    if example["final_conv_filters"] is not None:
-        final = discriminator.get_layer("final_conv")
-        assert final.filters == example["final_conv_filters"]
-        counted = dict(roofline.network_flops(discriminator, 64))
-        assert counted["final_conv"] == roofline.layer_flops(final, 64) > 0
-
-
-def test_counts_the_examples_generator(roofline):
-    example = load("examples/mnist_dcgan.py", "mnist_dcgan_for_roofline").RECIPE
-    generator, _ = roofline.example_networks(8)
-    names = [layer.name for layer in generator.layers]
-    assert ("start_conv" in names) == (example["start_conv_filters"] is not None)
-    if example["start_conv_filters"] is not None:
-        start = generator.get_layer("start_conv")
-        assert start.filters == example["start_conv_filters"]
-        counted = dict(roofline.network_flops(generator, 64))
+    model = roofline.example_networks(8)[network]
+    names = [each.name for each in model.layers]
+    assert (layer in names) == (example[key] is not None)
+    if example[key] is not None:
+        conv = model.get_layer(layer)
+        assert conv.filters == example[key]
+        counted = dict(roofline.network_flops(model, 64))
         # A 3x3 "same" convolution on the 7x7 map: 9 taps meet the input at
-        # the 25 inner pixels, 6 at the 20 edge pixels, 4 at the 4 corners;
-        # it reads the 4 * 8 channels of the projection.
+        # the 25 inner pixels, 6 at the 20 edge pixels, 4 at the 4 corners.
         taps = 25 * 9 + 20 * 6 + 4 * 4
-        assert counted["start_conv"] == roofline.layer_flops(start, 64) == (
-            2 * 64 * taps * 4 * 8 * start.filters
+        assert counted[layer] == roofline.layer_flops(conv, 64) == (
+            2 * 64 * taps * channels_in * conv.filters
         )
 
 
